@@ -111,7 +111,15 @@ describe('catalogModuleModelRegistry in a running catalog', () => {
             data: {
               catalog: {
                 rules: [
-                  { allow: ['Group', 'System', 'Resource', 'Component', 'MLModel'] },
+                  {
+                    allow: [
+                      'Group',
+                      'System',
+                      'Resource',
+                      'Component',
+                      'MLModel',
+                    ],
+                  },
                 ],
                 locations: [
                   { type: 'file', target: path.join(dir, 'catalog-info.yaml') },
@@ -140,9 +148,11 @@ describe('catalogModuleModelRegistry in a running catalog', () => {
         // The model and its relations, including the reverse relation from the component.
         const modelEntity = await waitFor(async () => {
           const e = await getEntity('mlmodel/default/fraud-detector');
-          return e?.relations?.some(r => r.type === 'dependencyOf') ? e : undefined;
+          return e?.relations?.some(r => r.type === 'dependencyOf')
+            ? e
+            : undefined;
         });
-                expect(
+        expect(
           modelEntity.relations!.map(r => `${r.type} ${r.targetRef}`).sort(),
         ).toEqual([
           'dependencyOf component:default/payments-api',
@@ -160,15 +170,19 @@ describe('catalogModuleModelRegistry in a running catalog', () => {
         const dataset = await getEntity('resource/default/card-transactions');
         expect(dataset?.relations).toEqual(
           expect.arrayContaining([
-            { type: 'dependencyOf', targetRef: 'mlmodel:default/fraud-detector' },
+            {
+              type: 'dependencyOf',
+              targetRef: 'mlmodel:default/fraud-detector',
+            },
           ]),
         );
 
         // Invalid models are not ingested, and the catalog reports why, naming the field
         // (the error event carries the lower-cased entity ref).
         const errorFor = (ref: string) =>
-          waitFor(async () =>
-            catalogErrors.find(e => e.entity === ref)?.errors[0]?.message,
+          waitFor(
+            async () =>
+              catalogErrors.find(e => e.entity === ref)?.errors[0]?.message,
           );
         expect(await errorFor('mlmodel:default/ownerless-model')).toContain(
           'spec.owner is required',
@@ -176,7 +190,9 @@ describe('catalogModuleModelRegistry in a running catalog', () => {
         expect(await errorFor('mlmodel:default/bad_name')).toContain(
           'metadata.name "Bad_Name" does not follow the model naming rule',
         );
-                expect(await getEntity('mlmodel/default/ownerless-model')).toBeUndefined();
+        expect(
+          await getEntity('mlmodel/default/ownerless-model'),
+        ).toBeUndefined();
         expect(await getEntity('mlmodel/default/bad_name')).toBeUndefined();
 
         // Every other entity of the same file is unaffected.

@@ -3,9 +3,15 @@ import { CatalogProcessorResult } from '@backstage/plugin-catalog-node';
 import { createModelNamingRule } from '@model-registry/plugin-model-registry-common';
 import { MLModelEntitiesProcessor } from './MLModelEntitiesProcessor';
 
-const location = { type: 'url', target: 'https://example.com/catalog-info.yaml' };
+const location = {
+  type: 'url',
+  target: 'https://example.com/catalog-info.yaml',
+};
 
-function model(spec: Record<string, unknown> = {}, name = 'fraud-detector'): Entity {
+function model(
+  spec: Record<string, unknown> = {},
+  name = 'fraud-detector',
+): Entity {
   return {
     apiVersion: 'model-registry.dev/v1alpha1',
     kind: 'MLModel',
@@ -15,7 +21,10 @@ function model(spec: Record<string, unknown> = {}, name = 'fraud-detector'): Ent
       lifecycle: 'production',
       owner: 'group:default/risk-ml',
       system: 'payments',
-      dependsOn: ['resource:default/card-transactions', 'mlmodel:default/base-encoder'],
+      dependsOn: [
+        'resource:default/card-transactions',
+        'mlmodel:default/base-encoder',
+      ],
       ...spec,
     },
   };
@@ -71,14 +80,20 @@ describe('MLModelEntitiesProcessor', () => {
       const strict = new MLModelEntitiesProcessor({
         namingRule: createModelNamingRule({ pattern: '^ml-[a-z-]+$' }),
       });
-      await expect(strict.validateEntityKind(model({}, 'ml-fraud'))).resolves.toBe(true);
-      await expect(strict.validateEntityKind(model())).rejects.toThrow('metadata.name');
+      await expect(
+        strict.validateEntityKind(model({}, 'ml-fraud')),
+      ).resolves.toBe(true);
+      await expect(strict.validateEntityKind(model())).rejects.toThrow(
+        'metadata.name',
+      );
     });
 
     it('rejects an unknown spec.type format', async () => {
       await expect(
         processor.validateEntityKind(model({ type: 'Text Classification' })),
-      ).rejects.toThrow('spec.type must be a task name in lower-case kebab-case');
+      ).rejects.toThrow(
+        'spec.type must be a task name in lower-case kebab-case',
+      );
     });
   });
 

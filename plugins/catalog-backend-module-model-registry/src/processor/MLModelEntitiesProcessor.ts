@@ -46,4 +46,3 @@ export class MLModelEntitiesProcessor implements CatalogProcessor {
     return entity;
   }
 }
-

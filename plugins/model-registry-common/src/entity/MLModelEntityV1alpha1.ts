@@ -17,14 +17,14 @@ export const MLMODEL_LIFECYCLES = [
 export type MLModelLifecycle = (typeof MLMODEL_LIFECYCLES)[number];
 
 /** The model-level model card sections, in markdown. @public */
-export interface MLModelCard {
+export type MLModelCard = {
   intendedUse?: string;
   limitations?: string;
   trainingData?: string;
   evaluation?: string;
   ethicalConsiderations?: string;
   license?: string;
-}
+};
 
 /** The names of the model card sections, in display order. @public */
 export const MLMODEL_CARD_SECTIONS: ReadonlyArray<keyof MLModelCard> = [
@@ -54,9 +54,12 @@ export interface MLModelEntityV1alpha1 extends Entity {
 }
 
 /** Whether an entity is an MLModel (kind compared as the catalog does, case-insensitively). @public */
-export function isMLModelEntity(entity: Entity): entity is MLModelEntityV1alpha1 {
+export function isMLModelEntity(
+  entity: Entity,
+): entity is MLModelEntityV1alpha1 {
   return (
     entity.apiVersion === MLMODEL_API_VERSION &&
-    entity.kind.toLocaleLowerCase('en-US') === MLMODEL_KIND.toLocaleLowerCase('en-US')
+    entity.kind.toLocaleLowerCase('en-US') ===
+      MLMODEL_KIND.toLocaleLowerCase('en-US')
   );
 }

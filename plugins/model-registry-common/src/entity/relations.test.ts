@@ -12,14 +12,25 @@ describe('getMLModelRelations', () => {
         lifecycle: 'production',
         owner: 'risk-ml',
         system: 'payments',
-        dependsOn: ['resource:card-transactions', 'mlmodel:default/base-encoder'],
+        dependsOn: [
+          'resource:card-transactions',
+          'mlmodel:default/base-encoder',
+        ],
       },
     };
     const self = { kind: 'MLModel', namespace: 'risk', name: 'fraud-detector' };
     const owner = { kind: 'Group', namespace: 'risk', name: 'risk-ml' };
     const system = { kind: 'System', namespace: 'risk', name: 'payments' };
-    const dataset = { kind: 'resource', namespace: 'risk', name: 'card-transactions' };
-    const base = { kind: 'mlmodel', namespace: 'default', name: 'base-encoder' };
+    const dataset = {
+      kind: 'resource',
+      namespace: 'risk',
+      name: 'card-transactions',
+    };
+    const base = {
+      kind: 'mlmodel',
+      namespace: 'default',
+      name: 'base-encoder',
+    };
     expect(getMLModelRelations(entity)).toEqual([
       { source: self, type: 'ownedBy', target: owner },
       { source: owner, type: 'ownerOf', target: self },

@@ -48,7 +48,11 @@ export function getMLModelRelations(
       defaultKind,
       defaultNamespace: self.namespace,
     });
-    return { kind: parsed.kind, namespace: parsed.namespace, name: parsed.name };
+    return {
+      kind: parsed.kind,
+      namespace: parsed.namespace,
+      name: parsed.name,
+    };
   };
 
   both(ref(entity.spec.owner, 'Group'), MLMODEL_RELATION_PAIRS[0]);

@@ -64,10 +64,22 @@ describe('validateMLModelEntity', () => {
   it.each([
     [{ owner: 42 }, 'spec.owner', 'must be string'],
     [{ dependsOn: 'resource:default/x' }, 'spec.dependsOn', 'must be array'],
-    [{ dependsOn: ['resource:default/x', 7] }, 'spec.dependsOn[1]', 'must be string'],
+    [
+      { dependsOn: ['resource:default/x', 7] },
+      'spec.dependsOn[1]',
+      'must be string',
+    ],
     [{ card: 'great model' }, 'spec.card', 'must be object'],
-    [{ card: { intendedUse: ['a'] } }, 'spec.card.intendedUse', 'must be string'],
-    [{ framework: '' }, 'spec.framework', 'must NOT have fewer than 1 characters'],
+    [
+      { card: { intendedUse: ['a'] } },
+      'spec.card.intendedUse',
+      'must be string',
+    ],
+    [
+      { framework: '' },
+      'spec.framework',
+      'must NOT have fewer than 1 characters',
+    ],
   ])('names the field of a wrong type (%j)', (spec, field, message) => {
     expect(validateMLModelEntity(model({ spec }))).toEqual([
       { field, message },
@@ -75,7 +87,9 @@ describe('validateMLModelEntity', () => {
   });
 
   it('rejects an unknown lifecycle, listing the allowed ones', () => {
-    expect(validateMLModelEntity(model({ spec: { lifecycle: 'beta' } }))).toEqual([
+    expect(
+      validateMLModelEntity(model({ spec: { lifecycle: 'beta' } })),
+    ).toEqual([
       {
         field: 'spec.lifecycle',
         message: 'must be one of experimental, production, deprecated',
@@ -95,21 +109,29 @@ describe('validateMLModelEntity', () => {
   it('rejects an unknown card section', () => {
     expect(
       validateMLModelEntity(model({ spec: { card: { intendedUze: 'x' } } })),
-    ).toEqual([{ field: 'spec.card.intendedUze', message: 'is not a known field' }]);
+    ).toEqual([
+      { field: 'spec.card.intendedUze', message: 'is not a known field' },
+    ]);
   });
 
-  it.each(['Fraud-Detector', 'fraud_detector', 'ab', 'a'.repeat(64), 'fraud-', '-fraud'])(
-    'rejects the name %j by the default naming rule',
-    name => {
-      const issues = validateMLModelEntity(model({ metadata: { name } }));
-      expect(issues).toEqual([
-        {
-          field: 'metadata.name',
-          message: expect.stringContaining('does not follow the model naming rule'),
-        },
-      ]);
-    },
-  );
+  it.each([
+    'Fraud-Detector',
+    'fraud_detector',
+    'ab',
+    'a'.repeat(64),
+    'fraud-',
+    '-fraud',
+  ])('rejects the name %j by the default naming rule', name => {
+    const issues = validateMLModelEntity(model({ metadata: { name } }));
+    expect(issues).toEqual([
+      {
+        field: 'metadata.name',
+        message: expect.stringContaining(
+          'does not follow the model naming rule',
+        ),
+      },
+    ]);
+  });
 
   it('applies a configured naming rule', () => {
     const namingRule = createModelNamingRule({
@@ -121,9 +143,7 @@ describe('validateMLModelEntity', () => {
         namingRule,
       }),
     ).toEqual([]);
-    expect(
-      validateMLModelEntity(model({}), { namingRule }),
-    ).toEqual([
+    expect(validateMLModelEntity(model({}), { namingRule })).toEqual([
       {
         field: 'metadata.name',
         message:
@@ -158,7 +178,9 @@ describe('validateMLModelEntity', () => {
   it('rejects a dependency without a kind', () => {
     expect(
       validateMLModelEntity(
-        model({ spec: { dependsOn: ['resource:default/a', 'card-transactions'] } }),
+        model({
+          spec: { dependsOn: ['resource:default/a', 'card-transactions'] },
+        }),
       ),
     ).toEqual([
       {
@@ -175,9 +197,17 @@ describe('validateMLModelEntity', () => {
       spec: { lifecycle: 3, type: 'Bad Type' },
     });
     delete (entity.spec as Record<string, unknown>).owner;
-    const fields = validateMLModelEntity(entity).map(i => i.field).sort();
+    const fields = validateMLModelEntity(entity)
+      .map(i => i.field)
+      .sort();
     expect(fields).toEqual(
-      ['metadata.name', 'spec.lifecycle', 'spec.lifecycle', 'spec.owner', 'spec.type'].sort(),
+      [
+        'metadata.name',
+        'spec.lifecycle',
+        'spec.lifecycle',
+        'spec.owner',
+        'spec.type',
+      ].sort(),
     );
   });
 });
@@ -204,7 +234,11 @@ describe('createMLModelEntityValidator', () => {
     await expect(validator.check(entity)).rejects.toThrow(
       /^Invalid MLModel entity: .*spec\.owner is required.*|^Invalid MLModel entity: .*metadata\.name/,
     );
-    await expect(validator.check(entity)).rejects.toThrow(/spec\.owner is required/);
-    await expect(validator.check(entity)).rejects.toThrow(/metadata\.name "X" does not follow/);
+    await expect(validator.check(entity)).rejects.toThrow(
+      /spec\.owner is required/,
+    );
+    await expect(validator.check(entity)).rejects.toThrow(
+      /metadata\.name "X" does not follow/,
+    );
   });
 });

@@ -59,7 +59,10 @@ function describeSchemaError(error: ErrorObject): MLModelValidationIssue {
             : `must match ${error.params.pattern}`,
       };
     default:
-      return { field: base || '<root>', message: error.message ?? 'is invalid' };
+      return {
+        field: base || '<root>',
+        message: error.message ?? 'is invalid',
+      };
   }
 }
 
