@@ -34,10 +34,11 @@ backend.add(
 // See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
-// model registry: the MLModel kind (validation, naming rule, relations)
+// model registry: the MLModel kind (validation, naming rule, relations) and the registry
 backend.add(
   import('@model-registry/plugin-catalog-backend-module-model-registry'),
 );
+backend.add(import('@model-registry/plugin-model-registry-backend'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));

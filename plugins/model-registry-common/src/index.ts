@@ -1,5 +1,7 @@
 /**
- * Shared types, JSON schema, validator and naming rule for the MLModel catalog kind.
+ * Shared by the model registry plugins: the MLModel kind (types, JSON schema, validator,
+ * relations, naming rule), the registry's rules (stages, aliases, sources, limits), its
+ * permissions, and the typed API client.
  *
  * @packageDocumentation
  */
@@ -9,3 +11,11 @@ export * from './entity/validateMLModelEntity';
 export * from './entity/relations';
 export * from './naming';
 export { default as mlModelEntityV1alpha1Schema } from './entity/MLModel.v1alpha1.schema.json';
+export * from './permissions';
+export * from './registry/aliases';
+export * from './registry/limits';
+export * from './registry/sources';
+export * from './registry/stages';
+export * from './registry/types';
+export * from './registry/validateVersionInput';
+export * from './client';

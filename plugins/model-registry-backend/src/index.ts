@@ -1,0 +1,10 @@
+/**
+ * The model registry backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  modelRegistryPlugin as default,
+  MODEL_REGISTRY_MODELS_TOPIC,
+} from './plugin';

@@ -1,0 +1,317 @@
+import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import {
+  DefaultApiClient,
+  TypedResponse,
+} from '../schema/openapi/generated/apis';
+import type {
+  LineageEdgeInput,
+  LineageRelation,
+  ModelVersionPatch,
+  ModelVersionStatus,
+  NewModel,
+  NewModelVersion,
+} from '../schema/openapi/generated/models';
+
+/** A model, by entity ref (`mlmodel:default/fraud-detector`) or compound ref. @public */
+export type ModelRefLike = string | CompoundEntityRef;
+
+/** Per-call options: a Backstage token when the fetch layer does not add one. @public */
+export type ModelRegistryRequestOptions = { token?: string };
+
+function modelPath(model: ModelRefLike) {
+  const ref =
+    typeof model === 'string'
+      ? parseEntityRef(model, {
+          defaultKind: 'MLModel',
+          defaultNamespace: 'default',
+        })
+      : model;
+  return { namespace: ref.namespace, name: ref.name };
+}
+
+async function unwrap<T>(response: Promise<TypedResponse<T>>): Promise<T> {
+  const res = await response;
+  if (!res.ok) {
+    throw await ResponseError.fromResponse(res as unknown as Response);
+  }
+  return res.json();
+}
+
+async function unwrapEmpty(
+  response: Promise<TypedResponse<unknown>>,
+): Promise<void> {
+  const res = await response;
+  if (!res.ok) {
+    throw await ResponseError.fromResponse(res as unknown as Response);
+  }
+}
+
+/**
+ * The typed client of the model registry API, for frontends, scaffolder actions and
+ * scripts. Errors are thrown as ResponseError carrying the server's JSON error.
+ * @public
+ */
+export class ModelRegistryClient {
+  private readonly api: DefaultApiClient;
+
+  constructor(options: {
+    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+    fetchApi?: { fetch: typeof fetch };
+  }) {
+    this.api = new DefaultApiClient(options);
+  }
+
+  listModels(
+    query: {
+      limit?: number;
+      cursor?: string;
+      owner?: string;
+      task?: string;
+      lifecycle?: string;
+      q?: string;
+    } = {},
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(this.api.listModels({ query }, options));
+  }
+
+  registerModel(body: NewModel, options?: ModelRegistryRequestOptions) {
+    return unwrap(this.api.registerModel({ body }, options));
+  }
+
+  getModel(model: ModelRefLike, options?: ModelRegistryRequestOptions) {
+    return unwrap(this.api.getModel({ path: modelPath(model) }, options));
+  }
+
+  deleteModel(
+    model: ModelRefLike,
+    comment?: string,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrapEmpty(
+      this.api.deleteModel(
+        { path: modelPath(model), query: { comment } },
+        options,
+      ),
+    );
+  }
+
+  listVersions(
+    model: ModelRefLike,
+    query: {
+      limit?: number;
+      cursor?: string;
+      sort?: 'version' | 'createdAt' | 'updatedAt' | 'status' | 'stage';
+      order?: 'asc' | 'desc';
+      stage?: string;
+      alias?: string;
+      status?: ModelVersionStatus;
+      tag?: string;
+    } = {},
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.listVersions({ path: modelPath(model), query }, options),
+    );
+  }
+
+  /** Registers a version; pass an idempotency key so that a retry returns the same version. */
+  registerVersion(
+    model: ModelRefLike,
+    body: NewModelVersion,
+    options?: ModelRegistryRequestOptions & { idempotencyKey?: string },
+  ) {
+    const header = (
+      options?.idempotencyKey
+        ? { 'Idempotency-Key': options.idempotencyKey }
+        : {}
+    ) as { idempotencyKey?: string };
+    return unwrap(
+      this.api.registerVersion(
+        { path: modelPath(model), body, header },
+        { token: options?.token },
+      ),
+    );
+  }
+
+  getVersion(
+    model: ModelRefLike,
+    version: number,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.getVersion({ path: { ...modelPath(model), version } }, options),
+    );
+  }
+
+  updateVersion(
+    model: ModelRefLike,
+    version: number,
+    patch: ModelVersionPatch,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.updateVersion(
+        { path: { ...modelPath(model), version }, body: patch },
+        options,
+      ),
+    );
+  }
+
+  deleteVersion(
+    model: ModelRefLike,
+    version: number,
+    comment?: string,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrapEmpty(
+      this.api.deleteVersion(
+        { path: { ...modelPath(model), version }, query: { comment } },
+        options,
+      ),
+    );
+  }
+
+  transitionStage(
+    model: ModelRefLike,
+    version: number,
+    stage: string,
+    comment?: string,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.transitionStage(
+        { path: { ...modelPath(model), version }, body: { stage, comment } },
+        options,
+      ),
+    );
+  }
+
+  listAliases(model: ModelRefLike, options?: ModelRegistryRequestOptions) {
+    return unwrap(this.api.listAliases({ path: modelPath(model) }, options));
+  }
+
+  getVersionByAlias(
+    model: ModelRefLike,
+    alias: string,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.getVersionByAlias(
+        { path: { ...modelPath(model), alias } },
+        options,
+      ),
+    );
+  }
+
+  setAlias(
+    model: ModelRefLike,
+    alias: string,
+    version: number,
+    comment?: string,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.setAlias(
+        { path: { ...modelPath(model), alias }, body: { version, comment } },
+        options,
+      ),
+    );
+  }
+
+  deleteAlias(
+    model: ModelRefLike,
+    alias: string,
+    comment?: string,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrapEmpty(
+      this.api.deleteAlias(
+        { path: { ...modelPath(model), alias }, query: { comment } },
+        options,
+      ),
+    );
+  }
+
+  getLineage(
+    model: ModelRefLike,
+    version: number,
+    query: {
+      direction?: 'upstream' | 'downstream' | 'both';
+      depth?: number;
+    } = {},
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.getLineage(
+        { path: { ...modelPath(model), version }, query },
+        options,
+      ),
+    );
+  }
+
+  addLineage(
+    model: ModelRefLike,
+    version: number,
+    edges: LineageEdgeInput[],
+    comment?: string,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.addLineage(
+        { path: { ...modelPath(model), version }, body: { edges, comment } },
+        options,
+      ),
+    );
+  }
+
+  findLinkedVersions(
+    query: {
+      target: string;
+      relation?: LineageRelation;
+      limit?: number;
+      cursor?: string;
+    },
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(this.api.findLinkedVersions({ query }, options));
+  }
+
+  getDescendants(
+    model: ModelRefLike,
+    depth?: number,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.getDescendants(
+        { path: modelPath(model), query: { depth } },
+        options,
+      ),
+    );
+  }
+
+  listModelHistory(
+    model: ModelRefLike,
+    query: { limit?: number; cursor?: string } = {},
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.listModelHistory({ path: modelPath(model), query }, options),
+    );
+  }
+
+  listVersionHistory(
+    model: ModelRefLike,
+    version: number,
+    query: { limit?: number; cursor?: string } = {},
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.listVersionHistory(
+        { path: { ...modelPath(model), version }, query },
+        options,
+      ),
+    );
+  }
+}

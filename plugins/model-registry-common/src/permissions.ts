@@ -1,0 +1,75 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+
+/*
+ * Every mutation of a model's registry data is a catalog-entity resource permission whose
+ * resource ref is the model's entity ref, so that policies can use the catalog's own rules
+ * (for example is-entity-owner) on the MLModel entity.
+ */
+
+/** Register a new version of a model. @public */
+export const modelVersionRegisterPermission = createPermission({
+  name: 'model-registry.version.register',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Update a version's description, tags, metrics, card, status or links. @public */
+export const modelVersionUpdatePermission = createPermission({
+  name: 'model-registry.version.update',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Move a version into a stage that is not protected (by default: none, staging, archived). @public */
+export const modelVersionStagePermission = createPermission({
+  name: 'model-registry.version.stage',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Move a version into a protected stage (by default: production). @public */
+export const modelVersionPromoteProductionPermission = createPermission({
+  name: 'model-registry.version.promote-production',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Set, move or remove an alias of a model. @public */
+export const modelAliasManagePermission = createPermission({
+  name: 'model-registry.alias.manage',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Delete a version (its number stays reserved and its history kept). @public */
+export const modelVersionDeletePermission = createPermission({
+  name: 'model-registry.version.delete',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Register a new model through the API (it has no catalog entity yet). @public */
+export const modelCreatePermission = createPermission({
+  name: 'model-registry.model.create',
+  attributes: { action: 'create' },
+});
+
+/** Delete a model that was registered through the API. @public */
+export const modelDeletePermission = createPermission({
+  name: 'model-registry.model.delete',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Every permission of the model registry. @public */
+export const modelRegistryPermissions = [
+  modelVersionRegisterPermission,
+  modelVersionUpdatePermission,
+  modelVersionStagePermission,
+  modelVersionPromoteProductionPermission,
+  modelAliasManagePermission,
+  modelVersionDeletePermission,
+  modelCreatePermission,
+  modelDeletePermission,
+];
