@@ -3,12 +3,16 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { readModelNamingRule } from '@model-registry/plugin-model-registry-common';
 import { MLModelEntitiesProcessor } from './processor/MLModelEntitiesProcessor';
+import { RegistryModelEntityProvider } from './provider/RegistryModelEntityProvider';
 
 /**
  * Adds the MLModel kind to the catalog: validation against its schema and the
- * naming rule (`modelRegistry.naming`), and its relations.
+ * naming rule (`modelRegistry.naming`), its relations, and the models registered
+ * through the model registry API (refreshed on `modelRegistry.entityProvider.schedule`
+ * and whenever the registry announces a change).
  * @public
  */
 export const catalogModuleModelRegistry = createBackendModule({
@@ -19,11 +23,34 @@ export const catalogModuleModelRegistry = createBackendModule({
       deps: {
         catalog: catalogProcessingExtensionPoint,
         config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        logger: coreServices.logger,
+        events: eventsServiceRef,
       },
-      async init({ catalog, config }) {
+      async init({
+        catalog,
+        config,
+        discovery,
+        auth,
+        scheduler,
+        logger,
+        events,
+      }) {
         catalog.addProcessor(
           new MLModelEntitiesProcessor({
             namingRule: readModelNamingRule(config),
+          }),
+        );
+        catalog.addEntityProvider(
+          RegistryModelEntityProvider.create({
+            discovery,
+            auth,
+            scheduler,
+            logger,
+            config,
+            events,
           }),
         );
       },

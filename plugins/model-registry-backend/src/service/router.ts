@@ -45,7 +45,8 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express, { Request } from 'express';
 import { ModelRegistryStore } from '../database/ModelRegistryStore';
-import { createOpenApiRouter } from '../schema/openapi';
+import { createOpenApiRouter, spec } from '../schema/openapi';
+import { rejectUnknownBodyFields } from './rejectUnknownBodyFields';
 import { ModelAccess } from './ModelAccess';
 
 /** The largest page a list returns; asking for more is a 400. */
@@ -136,7 +137,9 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { store, httpAuth, auditor, stageRules, namingRule } = options;
   const access = new ModelAccess(options.catalog, options.permissions);
-  const router = await createOpenApiRouter();
+  const router = await createOpenApiRouter({
+    middleware: [express.json(), rejectUnknownBodyFields(spec as any)],
+  });
 
   /** Runs a mutation inside an auditor event: success or failure is always recorded. */
   async function audited<T>(
