@@ -42,10 +42,9 @@ backend.add(import('@model-registry/plugin-model-registry-backend'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
-// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The example policy: model owners register and stage, the platform group promotes to
+// production (see src/modules/modelRegistryPolicy.ts)
+backend.add(import('./modules/modelRegistryPolicy'));
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));
