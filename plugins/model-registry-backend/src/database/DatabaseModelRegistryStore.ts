@@ -33,6 +33,9 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
+/** Advisory lock key that serialises the creation of knex's migration tables ("mreg"). */
+const MIGRATIONS_ADVISORY_LOCK = 0x6d726567;
+
 type ModelRow = {
   model_ref: string;
   next_version: number;
@@ -104,6 +107,18 @@ const SORT_COLUMNS: Record<VersionSortField, string> = {
 
 const DATE_SORTS: VersionSortField[] = ['createdAt', 'updatedAt'];
 
+/**
+ * Whether a cursor's sort value can be compared with the sort column: a timestamp for the
+ * date sorts, a string for the others. Anything else would reach the database as an
+ * invalid literal (a 500 on PostgreSQL) instead of being a 400.
+ */
+function isSortValue(sort: VersionSortField, value: unknown): boolean {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  return DATE_SORTS.includes(sort) ? !Number.isNaN(Date.parse(value)) : true;
+}
+
 function toIso(value: Date | string | number): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();
 }
@@ -130,13 +145,30 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
   }): Promise<DatabaseModelRegistryStore> {
     const client = await options.database.getClient();
     if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await client.migrate.latest({ directory: migrationsDir });
+      await DatabaseModelRegistryStore.migrate(client);
     }
     return new DatabaseModelRegistryStore(client);
   }
 
-  /** Runs the shipped migrations on a Knex instance (tests and benchmarks). */
+  /**
+   * Runs the shipped migrations on a Knex instance; safe when several replicas start at once.
+   *
+   * Knex creates its own knex_migrations and knex_migrations_lock tables without any lock
+   * (knex #3538): replicas starting together on an empty PostgreSQL database fail with
+   * "relation already exists", or each insert a lock row, after which every later
+   * migration fails with "Migration table is already locked". On PostgreSQL those tables
+   * are therefore created first, under a transaction-scoped advisory lock; knex's own
+   * lock row then serialises the (transactional) migrations themselves.
+   */
   static async migrate(knex: Knex): Promise<void> {
+    if (knex.client.dialect === 'postgresql') {
+      await knex.transaction(async trx => {
+        await trx.raw('SELECT pg_advisory_xact_lock(?)', [
+          MIGRATIONS_ADVISORY_LOCK,
+        ]);
+        await ensureKnexMigrationTables(trx);
+      });
+    }
     await knex.migrate.latest({ directory: migrationsDir });
   }
 
@@ -312,7 +344,11 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
         n: number;
       }>(
         options.cursor,
-        c => c.s === sort && c.o === order && typeof c.n === 'number',
+        c =>
+          c.s === sort &&
+          c.o === order &&
+          Number.isSafeInteger(c.n) &&
+          (sort === 'version' || isSortValue(sort, c.v)),
       );
       const op = order === 'asc' ? '>' : '<';
       if (sort === 'version') {
@@ -860,9 +896,8 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
       query.where('lineage_edges.relation', options.relation);
     }
     if (options.cursor) {
-      const { i } = decodeCursor<{ i: number }>(
-        options.cursor,
-        c => typeof c.i === 'number',
+      const { i } = decodeCursor<{ i: number }>(options.cursor, c =>
+        Number.isSafeInteger(c.i),
       );
       query.where('lineage_edges.id', '>', i);
     }
@@ -938,9 +973,8 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
       query.where({ version: options.version });
     }
     if (options.cursor) {
-      const { i } = decodeCursor<{ i: number }>(
-        options.cursor,
-        c => typeof c.i === 'number',
+      const { i } = decodeCursor<{ i: number }>(options.cursor, c =>
+        Number.isSafeInteger(c.i),
       );
       query.where('id', '<', i);
     }
@@ -1048,42 +1082,35 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
   ): Promise<ApiRegisteredModel> {
     return this.db.transaction(async trx => {
       const now = new Date();
-      const existing = await trx<ModelRow>('models')
-        .where({ model_ref: modelRef })
-        .forUpdate()
-        .first();
-      if (existing && existing.registered_by_api && !existing.deleted_at) {
+      // Insert-or-keep, then lock: a plain insert would fail with a unique violation (a
+      // false "already registered") when another replica is registering the model's
+      // first version at the same moment.
+      await trx('models')
+        .insert({
+          model_ref: modelRef,
+          next_version: 1,
+          registered_by_api: false,
+          entity: null,
+          created_by: context.actor,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict('model_ref')
+        .ignore();
+      const existing = await this.lockModel(trx, modelRef);
+      if (existing.registered_by_api && !existing.deleted_at) {
         throw new ConflictError(`model ${modelRef} is already registered`);
       }
-      if (existing) {
-        // A model deleted earlier (or one that only had versions) comes back: its version
-        // counter carries on, so numbers are still never reused.
-        await trx('models')
-          .where({ model_ref: modelRef })
-          .update({
-            registered_by_api: true,
-            entity: JSON.stringify(entity),
-            deleted_at: null,
-            updated_at: now,
-          });
-      } else {
-        try {
-          await trx('models').insert({
-            model_ref: modelRef,
-            next_version: 1,
-            registered_by_api: true,
-            entity: JSON.stringify(entity),
-            created_by: context.actor,
-            created_at: now,
-            updated_at: now,
-          });
-        } catch (error) {
-          if (isUniqueViolation(error)) {
-            throw new ConflictError(`model ${modelRef} is already registered`);
-          }
-          throw error;
-        }
-      }
+      // A new row, a model deleted earlier, or one that only had versions: a revived
+      // model's version counter carries on, so numbers are still never reused.
+      await trx('models')
+        .where({ model_ref: modelRef })
+        .update({
+          registered_by_api: true,
+          entity: JSON.stringify(entity),
+          deleted_at: null,
+          updated_at: now,
+        });
       await this.appendHistory(trx, {
         modelRef,
         action: 'model.register',
@@ -1094,8 +1121,8 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
       return {
         modelRef,
         entity,
-        createdBy: existing?.created_by ?? context.actor,
-        createdAt: existing ? toIso(existing.created_at) : now.toISOString(),
+        createdBy: existing.created_by,
+        createdAt: toIso(existing.created_at),
         updatedAt: now.toISOString(),
       };
     });
@@ -1179,10 +1206,17 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     return row;
   }
 
-  private findByIdempotencyKey(db: Knex, modelRef: string, key: string) {
-    return db<VersionRow>('model_versions')
+  /** The version registered earlier with this key; a deleted one cannot be returned again. */
+  private async findByIdempotencyKey(db: Knex, modelRef: string, key: string) {
+    const row = await db<VersionRow>('model_versions')
       .where({ model_ref: modelRef, idempotency_key: key })
       .first();
+    if (row?.deleted_at) {
+      throw new ConflictError(
+        `version ${row.version} of ${modelRef}, registered with this idempotency key, was deleted`,
+      );
+    }
+    return row;
   }
 
   private edgeRow(
@@ -1365,13 +1399,26 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' || // PostgreSQL
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE'
-  );
+/** Creates knex's migration tables and lock row as knex would, when they are missing. */
+async function ensureKnexMigrationTables(trx: Knex.Transaction) {
+  if (!(await trx.schema.hasTable('knex_migrations'))) {
+    await trx.schema.createTable('knex_migrations', t => {
+      t.increments();
+      t.string('name');
+      t.integer('batch');
+      t.timestamp('migration_time');
+    });
+  }
+  if (!(await trx.schema.hasTable('knex_migrations_lock'))) {
+    await trx.schema.createTable('knex_migrations_lock', t => {
+      t.increments('index').primary();
+      t.integer('is_locked');
+    });
+  }
+  const locks = await trx('knex_migrations_lock').select('index');
+  if (locks.length === 0) {
+    await trx('knex_migrations_lock').insert({ is_locked: 0 });
+  }
 }
 
 function pick<T extends object>(value: T, keys: Array<keyof T>): Partial<T> {

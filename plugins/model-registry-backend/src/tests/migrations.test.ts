@@ -1,0 +1,208 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import knexFactory, { Knex } from 'knex';
+import { DatabaseModelRegistryStore } from '../database/DatabaseModelRegistryStore';
+
+jest.setTimeout(60_000);
+
+const TABLES = [
+  'models',
+  'model_versions',
+  'model_version_tags',
+  'model_aliases',
+  'lineage_edges',
+  'history',
+];
+
+const MIGRATIONS = ['20261128000000_init.js'];
+
+async function migrationState(knex: Knex) {
+  const rows = await knex('knex_migrations')
+    .orderBy('id')
+    .select('name', 'batch');
+  const locks = await knex('knex_migrations_lock').select('is_locked');
+  return {
+    migrations: rows.map(r => ({ name: r.name, batch: Number(r.batch) })),
+    locks: locks.map(l => Number(l.is_locked)),
+  };
+}
+
+describe('migrations', () => {
+  const databases = TestDatabases.create({
+    ids: ['SQLITE_3', 'POSTGRES_15'],
+    disableDocker: true,
+  });
+
+  it.each(databases.eachSupportedId())(
+    'creates every table and is a no-op when run again, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+
+      for (const table of TABLES) {
+        expect(await knex.schema.hasTable(table)).toBe(false);
+      }
+
+      await DatabaseModelRegistryStore.migrate(knex);
+
+      for (const table of TABLES) {
+        expect(await knex.schema.hasTable(table)).toBe(true);
+      }
+      expect(await knex.schema.hasColumn('models', 'next_version')).toBe(true);
+      expect(
+        await knex.schema.hasColumn('model_versions', 'idempotency_key'),
+      ).toBe(true);
+      const first = await migrationState(knex);
+      expect(first).toEqual({
+        migrations: MIGRATIONS.map(name => ({ name, batch: 1 })),
+        locks: [0],
+      });
+
+      // Some data, which the second run must leave alone.
+      const store = new DatabaseModelRegistryStore(knex);
+      await store.registerModel(
+        'mlmodel:default/kept',
+        { kind: 'MLModel' },
+        { actor: 'user:default/a' },
+      );
+
+      await DatabaseModelRegistryStore.migrate(knex);
+      await DatabaseModelRegistryStore.migrate(knex);
+
+      expect(await migrationState(knex)).toEqual(first);
+      expect(
+        (await knex('models').select('model_ref')).map(r => r.model_ref),
+      ).toEqual(['mlmodel:default/kept']);
+      const [{ n }] = await knex('history').count({ n: '*' });
+      expect(Number(n)).toBe(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'enforces the unique constraints the store relies on, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await DatabaseModelRegistryStore.migrate(knex);
+      const now = new Date();
+      await knex('models').insert({
+        model_ref: 'mlmodel:default/m',
+        next_version: 2,
+        registered_by_api: false,
+        created_by: 'a',
+        created_at: now,
+        updated_at: now,
+      });
+      const version = {
+        model_ref: 'mlmodel:default/m',
+        version: 1,
+        status: 'ready',
+        stage: 'none',
+        source: 's3://bucket/m/1',
+        metrics: '{}',
+        params: '{}',
+        idempotency_key: 'k1',
+        created_by: 'a',
+        created_at: now,
+        updated_by: 'a',
+        updated_at: now,
+        stage_updated_at: now,
+      };
+      await knex('model_versions').insert(version);
+      // The driver's errors are matched by message: better-sqlite3's SqliteError is not
+      // a real Error, which jest's toThrow does not always recognise.
+      // the same number twice
+      await expect(
+        knex('model_versions').insert({ ...version, idempotency_key: 'k2' }),
+      ).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
+      // the same idempotency key twice
+      await expect(
+        knex('model_versions').insert({ ...version, version: 2 }),
+      ).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
+      // no idempotency key is not a key: many versions may have none
+      await knex('model_versions').insert({
+        ...version,
+        version: 2,
+        idempotency_key: null,
+      });
+      await knex('model_versions').insert({
+        ...version,
+        version: 3,
+        idempotency_key: null,
+      });
+      const [{ n }] = await knex('model_versions').count({ n: '*' });
+      expect(Number(n)).toBe(3);
+    },
+  );
+
+  const onPostgres = databases.supports('POSTGRES_15');
+
+  (onPostgres ? describe : describe.skip)(
+    `on PostgreSQL${
+      onPostgres
+        ? ''
+        : ' (skipped: needs BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING)'
+    }`,
+    () => {
+      it('applies the schema once when three replicas migrate at the same time', async () => {
+        // The race is timing-dependent, so it runs on several fresh databases.
+        for (let round = 0; round < 5; round++) {
+          const knex = await databases.init('POSTGRES_15');
+          const connection = (knex.client.config as Knex.Config)
+            .connection as Knex.PgConnectionConfig;
+          const replicas = [
+            knex,
+            ...[1, 2].map(() =>
+              knexFactory({
+                client: 'pg',
+                connection: { ...connection },
+                pool: { min: 0, max: 5 },
+              }),
+            ),
+          ];
+          try {
+            const results = await Promise.allSettled(
+              replicas.map(r => DatabaseModelRegistryStore.migrate(r)),
+            );
+            expect(
+              results.map(r =>
+                r.status === 'rejected' ? String(r.reason) : r.status,
+              ),
+            ).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+            for (const table of TABLES) {
+              expect(await knex.schema.hasTable(table)).toBe(true);
+            }
+            // Applied once, one lock row, and it is free.
+            expect(await migrationState(knex)).toEqual({
+              migrations: MIGRATIONS.map(name => ({ name, batch: 1 })),
+              locks: [0],
+            });
+            // Each replica can use the schema, and a later start is still a no-op.
+            for (const [i, replica] of replicas.entries()) {
+              await new DatabaseModelRegistryStore(replica).registerModel(
+                `mlmodel:default/replica-${i}`,
+                {},
+                { actor: 'user:default/a' },
+              );
+            }
+            await Promise.all(
+              replicas.map(r => DatabaseModelRegistryStore.migrate(r)),
+            );
+            expect(await migrationState(knex)).toEqual({
+              migrations: MIGRATIONS.map(name => ({ name, batch: 1 })),
+              locks: [0],
+            });
+            expect(
+              (
+                await knex('models').orderBy('model_ref').select('model_ref')
+              ).map(r => r.model_ref),
+            ).toEqual([
+              'mlmodel:default/replica-0',
+              'mlmodel:default/replica-1',
+              'mlmodel:default/replica-2',
+            ]);
+          } finally {
+            await Promise.all(replicas.slice(1).map(r => r.destroy()));
+          }
+        }
+      });
+    },
+  );
+});
