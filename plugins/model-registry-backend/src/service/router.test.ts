@@ -597,7 +597,8 @@ describe('model registry router', () => {
                 error: denied ? 'NotAllowedError' : undefined,
                 // the model's history grows only when the call was allowed (creating
                 // another model leaves this model's history alone)
-                unchanged: denied || permission === 'model-registry.model.create',
+                unchanged:
+                  denied || permission === 'model-registry.model.create',
                 audit: denied ? 'failed' : 'succeeded',
               });
             } finally {
@@ -661,7 +662,7 @@ describe('model registry router', () => {
             '',
             `s3://bucket/${'a'.repeat(2100)}`,
             // eslint-disable-next-line no-script-url -- a source that must be rejected
-          'javascript:alert(1)',
+            'javascript:alert(1)',
             'ftp://host/model',
             's3://',
           ].map(
