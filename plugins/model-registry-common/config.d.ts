@@ -1,6 +1,29 @@
 export interface Config {
   /** Configuration of the model registry plugins. */
   modelRegistry?: {
+    /** The stages versions move through (read by the backend and the frontend). */
+    stages?: {
+      /**
+       * Every stage in order; new versions start in the first. Default: none, staging, production, archived.
+       * @visibility frontend
+       */
+      order?: string[];
+      /**
+       * Stages holding at most one version per model. Default: production.
+       * @visibility frontend
+       */
+      singleOccupancy?: string[];
+      /**
+       * Stages that need the promote-production permission. Default: the single-occupancy stages.
+       * @visibility frontend
+       */
+      protected?: string[];
+      /**
+       * Where a displaced single-occupancy version goes. Default: archived.
+       * @visibility frontend
+       */
+      archived?: string;
+    };
     /** The naming rule for MLModel entity names. */
     naming?: {
       /**

@@ -1,0 +1,124 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  createRouteRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { ModelRegistryClient } from '@model-registry/plugin-model-registry-common';
+import ModelTrainingIcon from '@material-ui/icons/Memory';
+import { modelRegistryApiRef } from './api';
+
+const isModel = 'kind:mlmodel';
+
+/** The route of the Models page in the new frontend system. @alpha */
+export const modelsPageRouteRef = createRouteRef();
+
+const api = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: modelRegistryApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new ModelRegistryClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const modelsPage = PageBlueprint.make({
+  params: {
+    path: '/models',
+    title: 'Models',
+    icon: <ModelTrainingIcon />,
+    routeRef: modelsPageRouteRef,
+    loader: () => import('./components/ModelsPage').then(m => <m.ModelsPage />),
+  },
+});
+
+const modelCard = EntityCardBlueprint.make({
+  name: 'model-card',
+  params: {
+    filter: isModel,
+    loader: () => import('./components/ModelCard').then(m => <m.ModelCard />),
+  },
+});
+
+const versionsContent = EntityContentBlueprint.make({
+  name: 'versions',
+  params: {
+    path: 'versions',
+    title: 'Versions',
+    filter: isModel,
+    loader: () =>
+      import('./components/VersionsContent').then(m => <m.VersionsContent />),
+  },
+});
+
+const lineageContent = EntityContentBlueprint.make({
+  name: 'lineage',
+  params: {
+    path: 'lineage',
+    title: 'Lineage',
+    filter: isModel,
+    loader: () =>
+      import('./components/LineageContent').then(m => <m.LineageContent />),
+  },
+});
+
+const metricsContent = EntityContentBlueprint.make({
+  name: 'metrics',
+  params: {
+    path: 'metrics',
+    title: 'Metrics',
+    filter: isModel,
+    loader: () =>
+      import('./components/MetricsContent').then(m => <m.MetricsContent />),
+  },
+});
+
+const historyContent = EntityContentBlueprint.make({
+  name: 'history',
+  params: {
+    path: 'history',
+    title: 'History',
+    filter: isModel,
+    loader: () =>
+      import('./components/HistoryContent').then(m => <m.HistoryContent />),
+  },
+});
+
+const componentModelsCard = EntityCardBlueprint.make({
+  name: 'component-models',
+  params: {
+    filter: 'kind:component',
+    loader: () =>
+      import('./components/ComponentModelsCard').then(m => (
+        <m.ComponentModelsCard />
+      )),
+  },
+});
+
+/**
+ * The model registry frontend plugin for the new frontend system: the model card,
+ * versions, lineage, metrics and history on MLModel pages, an "ML models" card on
+ * Component pages, and the Models page.
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'model-registry',
+  info: { packageJson: () => import('../package.json') },
+  extensions: [
+    api,
+    modelsPage,
+    modelCard,
+    versionsContent,
+    lineageContent,
+    metricsContent,
+    historyContent,
+    componentModelsCard,
+  ],
+  routes: { models: modelsPageRouteRef },
+});

@@ -1,0 +1,2 @@
+export { modelRegistryApiRef } from './ModelRegistryApi';
+export type { ModelRegistryApi } from './ModelRegistryApi';

@@ -1,0 +1,272 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  registerMswTestHooks,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import {
+  catalogApiRef,
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import {
+  ModelRegistryClient,
+  ModelSummary,
+} from '@model-registry/plugin-model-registry-common';
+import { screen, within } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { modelRegistryApiRef } from '../../api';
+import { ComponentModelsCard } from './ComponentModelsCard';
+
+jest.setTimeout(20_000);
+
+type GetEntitiesByRefsRequest = { entityRefs: string[]; fields?: string[] };
+
+const BASE = 'http://localhost/api/model-registry';
+
+const component: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments-api', namespace: 'default' },
+  spec: { type: 'service', lifecycle: 'production', owner: 'payments' },
+  relations: [
+    { type: 'ownedBy', targetRef: 'group:default/payments' },
+    { type: 'dependsOn', targetRef: 'mlmodel:default/fraud-detector' },
+    { type: 'dependsOn', targetRef: 'resource:default/payments-db' },
+    { type: 'dependsOn', targetRef: 'mlmodel:default/churn-predictor' },
+    { type: 'dependsOn', targetRef: 'mlmodel:default/ghost' },
+    { type: 'dependencyOf', targetRef: 'mlmodel:default/not-a-dependency' },
+  ],
+};
+
+const modelEntities: Record<string, Entity> = {
+  'mlmodel:default/fraud-detector': {
+    apiVersion: 'model-registry.dev/v1alpha1',
+    kind: 'MLModel',
+    metadata: {
+      name: 'fraud-detector',
+      namespace: 'default',
+      title: 'Fraud detector',
+    },
+    spec: { owner: 'group:default/risk-ml' },
+  },
+  'mlmodel:default/churn-predictor': {
+    apiVersion: 'model-registry.dev/v1alpha1',
+    kind: 'MLModel',
+    metadata: { name: 'churn-predictor', namespace: 'default' },
+    spec: { owner: 'group:default/growth-ml' },
+  },
+};
+
+const summaries: Record<string, ModelSummary> = {
+  'fraud-detector': {
+    modelRef: 'mlmodel:default/fraud-detector',
+    registeredByApi: false,
+    versionCount: 6,
+    latestVersion: 6,
+    stageOccupants: { production: 5 },
+    aliases: { champion: 5 },
+  },
+  'churn-predictor': {
+    modelRef: 'mlmodel:default/churn-predictor',
+    registeredByApi: false,
+    versionCount: 2,
+    latestVersion: 2,
+    stageOccupants: {},
+    aliases: {},
+  },
+};
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+let modelRequests: string[] = [];
+
+/** Answers only once every expected request has arrived: sequential calls would hang. */
+function serveInParallel(expected: number) {
+  modelRequests = [];
+  let release: () => void;
+  const all = new Promise<void>(resolve => {
+    release = resolve;
+  });
+  server.use(
+    http.get(`${BASE}/models/:namespace/:name`, async ({ params }) => {
+      modelRequests.push(String(params.name));
+      if (modelRequests.length === expected) release();
+      await all;
+      const summary = summaries[String(params.name)];
+      if (!summary) {
+        return HttpResponse.json(
+          {
+            error: { name: 'NotFoundError', message: 'model not found' },
+            response: { statusCode: 404 },
+          },
+          { status: 404 },
+        );
+      }
+      return HttpResponse.json(summary);
+    }),
+  );
+}
+
+function fakeCatalog(options: { fail?: boolean } = {}) {
+  const calls: GetEntitiesByRefsRequest[] = [];
+  return {
+    calls,
+    api: {
+      async getEntitiesByRefs(request: GetEntitiesByRefsRequest) {
+        calls.push(request);
+        if (options.fail) throw new Error('catalog unavailable');
+        return { items: request.entityRefs.map(ref => modelEntities[ref]) };
+      },
+    },
+  };
+}
+
+function render(
+  entity: Entity,
+  catalog: ReturnType<typeof fakeCatalog> = fakeCatalog(),
+) {
+  const client = new ModelRegistryClient({
+    discoveryApi: { getBaseUrl: async () => BASE },
+    fetchApi: { fetch },
+  });
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [modelRegistryApiRef, client],
+        [catalogApiRef, catalog.api],
+      ]}
+    >
+      <EntityProvider entity={entity}>
+        <ComponentModelsCard />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+function rowOf(name: string) {
+  return screen.getByRole('link', { name }).closest('tr')!;
+}
+
+describe('ComponentModelsCard', () => {
+  it('lists the models the component depends on with owner and production version', async () => {
+    serveInParallel(3);
+    const catalog = fakeCatalog();
+    await render(component, catalog);
+
+    expect(screen.getByText('ML models')).toBeInTheDocument();
+    const table = await screen.findByRole('table', {
+      name: 'ML models this component depends on',
+    });
+    expect(within(table).getAllByRole('row')).toHaveLength(4);
+
+    // One catalog call for all models; one registry call per model, in parallel.
+    expect(catalog.calls).toHaveLength(1);
+    expect(catalog.calls[0].entityRefs).toEqual([
+      'mlmodel:default/fraud-detector',
+      'mlmodel:default/churn-predictor',
+      'mlmodel:default/ghost',
+    ]);
+    expect([...modelRequests].sort()).toEqual([
+      'churn-predictor',
+      'fraud-detector',
+      'ghost',
+    ]);
+
+    const fraud = rowOf('Fraud detector');
+    expect(
+      within(fraud).getByRole('link', { name: 'Fraud detector' }),
+    ).toHaveAttribute('href', '/catalog/default/mlmodel/fraud-detector');
+    expect(
+      within(fraud).getByRole('link', { name: 'risk-ml' }),
+    ).toHaveAttribute('href', '/catalog/default/group/risk-ml');
+    expect(
+      within(fraud)
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual(['risk-ml', 'v5', '6 versions, latest v6 · champion → v5']);
+
+    const churn = rowOf('churn-predictor');
+    expect(
+      within(churn)
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual(['growth-ml', 'none', '2 versions, latest v2']);
+
+    // Neither in the catalog nor in the registry: said so, the rest still shows.
+    const ghost = rowOf('ghost');
+    expect(ghost).toHaveTextContent('not in the catalog');
+    expect(ghost).toHaveTextContent(
+      'Registry: not found in the registry, or not visible to you',
+    );
+
+    // Not a model dependency: not listed.
+    expect(screen.queryByText('payments-db')).not.toBeInTheDocument();
+    expect(screen.queryByText('not-a-dependency')).not.toBeInTheDocument();
+  });
+
+  it('still shows the registry state when the catalog call fails', async () => {
+    serveInParallel(3);
+    await render(component, fakeCatalog({ fail: true }));
+    expect(
+      await screen.findByText(
+        /Could not load the models' titles and owners from the catalog/,
+      ),
+    ).toBeInTheDocument();
+    const fraud = rowOf('fraud-detector');
+    expect(within(fraud).getAllByRole('cell')[1]).toHaveTextContent('v5');
+    expect(fraud).not.toHaveTextContent('not in the catalog');
+  });
+
+  it('shows a registry error in the row of the model', async () => {
+    modelRequests = [];
+    server.use(
+      http.get(`${BASE}/models/:namespace/:name`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'Error', message: 'database is down' },
+            response: { statusCode: 500 },
+          },
+          { status: 500 },
+        ),
+      ),
+    );
+    await render({
+      ...component,
+      relations: [
+        { type: 'dependsOn', targetRef: 'mlmodel:default/fraud-detector' },
+      ],
+    });
+    await screen.findByRole('table');
+    expect(rowOf('Fraud detector')).toHaveTextContent(
+      'Registry: database is down',
+    );
+  });
+
+  it('says how to add models when the component depends on none', async () => {
+    serveInParallel(0);
+    const catalog = fakeCatalog();
+    await render(
+      {
+        ...component,
+        relations: [
+          { type: 'dependsOn', targetRef: 'resource:default/payments-db' },
+        ],
+      },
+      catalog,
+    );
+    expect(
+      screen.getByText('This component depends on no ML models'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('spec.dependsOn')).toBeInTheDocument();
+    expect(
+      screen.getByText('mlmodel:default/fraud-detector'),
+    ).toBeInTheDocument();
+    expect(catalog.calls).toHaveLength(0);
+    expect(modelRequests).toHaveLength(0);
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+  });
+});

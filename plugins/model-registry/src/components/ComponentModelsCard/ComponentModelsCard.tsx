@@ -1,0 +1,255 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_DEPENDS_ON,
+} from '@backstage/catalog-model';
+import {
+  catalogApiRef,
+  EntityRefLink,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import { ModelSummary } from '@model-registry/plugin-model-registry-common';
+import {
+  makeStyles,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import useAsync from 'react-use/esm/useAsync';
+import { modelRegistryApiRef } from '../../api';
+
+const useStyles = makeStyles(theme => ({
+  secondary: { color: theme.palette.text.secondary },
+  problem: { color: theme.palette.error.main },
+  code: {
+    fontFamily: 'monospace',
+    background: theme.palette.background.default,
+    padding: theme.spacing(0, 0.5),
+  },
+}));
+
+/** The models a component depends on: its dependsOn relations to MLModel entities. */
+export function modelRefsOf(entity: Entity): string[] {
+  const refs = (entity.relations ?? [])
+    .filter(r => r.type === RELATION_DEPENDS_ON)
+    .map(r => r.targetRef.toLocaleLowerCase('en-US'))
+    .filter(ref => ref.startsWith('mlmodel:'));
+  return [...new Set(refs)];
+}
+
+function messageOf(error: unknown) {
+  const e = error as Error & {
+    cause?: { message?: string };
+    response?: { status?: number };
+  };
+  if (e.response?.status === 404) {
+    return 'not found in the registry, or not visible to you';
+  }
+  return e.cause?.message ?? e.message ?? String(error);
+}
+
+/** "production v5 · staging v6 · 6 versions, latest v6" */
+export function stageSummary(summary: ModelSummary): string {
+  const stages = Object.entries(summary.stageOccupants ?? {})
+    .filter(([stage]) => stage !== 'production')
+    .map(([stage, version]) => `${stage} v${version}`);
+  const versions =
+    summary.versionCount === 0
+      ? 'no versions'
+      : `${summary.versionCount} version${
+          summary.versionCount === 1 ? '' : 's'
+        }${
+          summary.latestVersion !== undefined
+            ? `, latest v${summary.latestVersion}`
+            : ''
+        }`;
+  const aliases = Object.entries(summary.aliases ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([alias, version]) => `${alias} → v${version}`);
+  return [...stages, versions, ...aliases].join(' · ');
+}
+
+type Row = {
+  ref: string;
+  entity?: Entity;
+  summary?: ModelSummary;
+  error?: string;
+};
+
+function ModelRow(props: { row: Row; catalogLoaded: boolean }) {
+  const { row, catalogLoaded } = props;
+  const classes = useStyles();
+  const name = parseEntityRef(row.ref).name;
+  const title = row.entity?.metadata.title ?? row.entity?.metadata.name ?? name;
+  const owner = row.entity?.spec?.owner as string | undefined;
+  const production = row.summary?.stageOccupants.production;
+  return (
+    <TableRow>
+      <TableCell component="th" scope="row" role="rowheader">
+        <EntityRefLink entityRef={row.ref} hideIcon>
+          {title}
+        </EntityRefLink>
+        {catalogLoaded && !row.entity && (
+          <Typography
+            variant="caption"
+            component="div"
+            className={classes.problem}
+          >
+            not in the catalog
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell>
+        {owner ? (
+          <EntityRefLink entityRef={owner} defaultKind="group" hideIcon />
+        ) : (
+          '—'
+        )}
+      </TableCell>
+      {row.error ? (
+        <TableCell colSpan={2}>
+          <Typography variant="body2" className={classes.problem}>
+            {`Registry: ${row.error}`}
+          </Typography>
+        </TableCell>
+      ) : (
+        <>
+          <TableCell>
+            {production !== undefined ? (
+              `v${production}`
+            ) : (
+              <span className={classes.secondary}>none</span>
+            )}
+          </TableCell>
+          <TableCell>{row.summary ? stageSummary(row.summary) : '—'}</TableCell>
+        </>
+      )}
+    </TableRow>
+  );
+}
+
+/**
+ * The "ML models" card of a Component page: the models the component depends on
+ * (`spec.dependsOn` refs to `mlmodel:` entities) with their owner, production version and
+ * registry summary.
+ */
+export const ComponentModelsCard = () => {
+  const { entity } = useEntity();
+  const api = useApi(modelRegistryApiRef);
+  const catalogApi = useApi(catalogApiRef);
+  const classes = useStyles();
+  const refs = modelRefsOf(entity);
+  const refsKey = refs.join(',');
+
+  const { value, loading, error } = useAsync(async () => {
+    if (refs.length === 0) return undefined;
+    const [catalog, summaries] = await Promise.all([
+      catalogApi
+        .getEntitiesByRefs({
+          entityRefs: refs,
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.title',
+            'spec.owner',
+          ],
+        })
+        .then(
+          r => ({ items: r.items, error: undefined }),
+          (e: Error) => ({ items: undefined, error: e }),
+        ),
+      Promise.all(
+        refs.map(ref =>
+          api.getModel(ref).then(
+            summary => ({ summary, error: undefined }),
+            e => ({ summary: undefined, error: messageOf(e) }),
+          ),
+        ),
+      ),
+    ]);
+    const rows: Row[] = refs.map((ref, i) => ({
+      ref,
+      entity: catalog.items?.[i],
+      summary: summaries[i].summary,
+      error: summaries[i].error,
+    }));
+    return { rows, catalogError: catalog.error };
+  }, [api, catalogApi, refsKey]);
+
+  if (refs.length === 0) {
+    return (
+      <InfoCard title="ML models">
+        <Typography variant="body1" gutterBottom>
+          This component depends on no ML models
+        </Typography>
+        <Typography variant="body2" className={classes.secondary}>
+          To list the models it uses here, add their refs to{' '}
+          <code className={classes.code}>spec.dependsOn</code> in the
+          component's catalog-info.yaml, for example{' '}
+          <code className={classes.code}>mlmodel:default/fraud-detector</code>.
+        </Typography>
+      </InfoCard>
+    );
+  }
+
+  let content;
+  if (loading) {
+    content = <Progress />;
+  } else if (error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (value) {
+    content = (
+      <>
+        {value.catalogError && (
+          <WarningPanel
+            severity="warning"
+            title="Could not load the models' titles and owners from the catalog"
+            message={value.catalogError.message}
+          />
+        )}
+        <Table size="small" aria-label="ML models this component depends on">
+          <TableHead>
+            <TableRow>
+              <TableCell>Model</TableCell>
+              <TableCell>Owner</TableCell>
+              <TableCell>Production</TableCell>
+              <TableCell>Registry</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {value.rows.map(row => (
+              <ModelRow
+                key={row.ref}
+                row={row}
+                catalogLoaded={!value.catalogError}
+              />
+            ))}
+          </TableBody>
+        </Table>
+      </>
+    );
+  }
+
+  return (
+    <InfoCard
+      title="ML models"
+      subheader={`${refs.length} model${
+        refs.length === 1 ? '' : 's'
+      } this component depends on`}
+      noPadding
+    >
+      {content}
+    </InfoCard>
+  );
+};

@@ -1,0 +1,1 @@
+export { ComponentModelsCard } from './ComponentModelsCard';

@@ -1,0 +1,334 @@
+import { ReactNode, useState } from 'react';
+import {
+  EmptyState,
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  HistoryEntry,
+  readStageRules,
+  StageRules,
+} from '@model-registry/plugin-model-registry-common';
+import {
+  Box,
+  Button,
+  List,
+  ListItem,
+  ListItemIcon,
+  ListItemText,
+  makeStyles,
+  Typography,
+} from '@material-ui/core';
+import AddIcon from '@material-ui/icons/AddCircleOutline';
+import DeleteIcon from '@material-ui/icons/DeleteOutline';
+import EditIcon from '@material-ui/icons/Edit';
+import LabelIcon from '@material-ui/icons/LabelOutlined';
+import LineageIcon from '@material-ui/icons/AccountTree';
+import StageIcon from '@material-ui/icons/TrendingUp';
+import HistoryIcon from '@material-ui/icons/History';
+import useAsync from 'react-use/esm/useAsync';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { modelRegistryApiRef } from '../../api';
+
+const PAGE_SIZE = 50;
+
+const useStyles = makeStyles(theme => ({
+  item: { alignItems: 'flex-start' },
+  icon: { marginTop: theme.spacing(0.5), minWidth: 40 },
+  comment: {
+    display: 'block',
+    margin: theme.spacing(0.5, 0, 0),
+    paddingLeft: theme.spacing(1),
+    borderLeft: `3px solid ${theme.palette.divider}`,
+    color: theme.palette.text.primary,
+    fontStyle: 'italic',
+  },
+  when: { color: theme.palette.text.secondary },
+  why: { fontStyle: 'normal', fontWeight: 500 },
+}));
+
+const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+];
+
+/** "3 hours ago", "yesterday", "now". */
+export function relativeTime(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(seconds) >= size || unit === 'second') {
+      return format.format(Math.round(seconds / size), unit);
+    }
+  }
+  return iso;
+}
+
+/** The absolute time in the reader's locale and time zone. */
+export function absoluteTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+}
+
+function plural(n: number, word: string) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+const RELATION_WORDS: Record<string, string> = {
+  trainedOn: 'trained on',
+  evaluatedOn: 'evaluated on',
+  fineTunedFrom: 'fine-tuned from',
+  builtFromCommit: 'built from',
+  producedByRun: 'produced by',
+  servedBy: 'served by',
+};
+
+/** A history entry's action in words, e.g. "promoted version 5 from staging to production". */
+export function describeAction(entry: HistoryEntry, rules: StageRules): string {
+  const v = entry.version;
+  const before = (entry.before ?? {}) as Record<string, any>;
+  const after = (entry.after ?? {}) as Record<string, any>;
+  switch (entry.action) {
+    case 'version.register':
+      return `registered version ${v}`;
+    case 'version.update': {
+      const fields = Object.keys(after);
+      return fields.length
+        ? `updated ${fields.join(', ')} of version ${v}`
+        : `updated version ${v}`;
+    }
+    case 'version.stage': {
+      const from = before.stage as string | undefined;
+      const to = after.stage as string | undefined;
+      const archived = (after.archived ?? []) as number[];
+      let words: string;
+      if (to === rules.archivedStage) {
+        words = `archived version ${v}${from ? ` (was in ${from})` : ''}`;
+      } else if (
+        from &&
+        to &&
+        rules.stages.indexOf(to) > rules.stages.indexOf(from)
+      ) {
+        words = `promoted version ${v} from ${from} to ${to}`;
+      } else if (from && to) {
+        words = `moved version ${v} from ${from} to ${to}`;
+      } else {
+        words = `moved version ${v} to ${to ?? 'another stage'}`;
+      }
+      if (archived.length) {
+        words += `, archiving version${
+          archived.length === 1 ? '' : 's'
+        } ${archived.join(', ')}`;
+      }
+      return words;
+    }
+    case 'alias.set': {
+      const alias = after.alias ?? before.alias;
+      if (before.version !== undefined && before.version !== after.version) {
+        return `moved alias ${alias} from ${before.version} to ${after.version}`;
+      }
+      return `set alias ${alias} to version ${after.version ?? v}`;
+    }
+    case 'alias.delete':
+      return `removed alias ${before.alias}${
+        before.version !== undefined ? ` (was version ${before.version})` : ''
+      }`;
+    case 'lineage.add': {
+      const edges = (after.edges ?? []) as Array<{
+        relation: string;
+        target: string;
+      }>;
+      const shown = edges
+        .slice(0, 3)
+        .map(e => `${RELATION_WORDS[e.relation] ?? e.relation} ${e.target}`);
+      const more = edges.length > 3 ? ` and ${edges.length - 3} more` : '';
+      return `added ${plural(edges.length, 'lineage link')} to version ${v}${
+        shown.length ? `: ${shown.join('; ')}${more}` : ''
+      }`;
+    }
+    case 'version.delete':
+      return `deleted version ${v}`;
+    case 'model.register':
+      return 'registered the model';
+    case 'model.delete':
+      return 'deleted the model';
+    default:
+      return `${entry.action}${v !== undefined ? ` (version ${v})` : ''}`;
+  }
+}
+
+function ActionIcon(props: { action: string }) {
+  const [subject, verb] = props.action.split('.');
+  if (verb === 'delete') return <DeleteIcon />;
+  if (verb === 'register') return <AddIcon />;
+  if (subject === 'alias') return <LabelIcon />;
+  if (subject === 'lineage') return <LineageIcon />;
+  if (verb === 'stage') return <StageIcon />;
+  if (verb === 'update') return <EditIcon />;
+  return <HistoryIcon />;
+}
+
+/** Who did it: a link to a user (or group) entity, or the name of a calling service. */
+function Actor(props: { actor: string }) {
+  const { actor } = props;
+  if (actor.startsWith('service:')) {
+    return <span>{`service ${actor.slice('service:'.length)}`}</span>;
+  }
+  try {
+    const ref = parseEntityRef(actor);
+    return <EntityRefLink entityRef={ref} defaultKind="user" hideIcon />;
+  } catch {
+    return <span>{actor}</span>;
+  }
+}
+
+function Entry(props: { entry: HistoryEntry; rules: StageRules }) {
+  const { entry, rules } = props;
+  const classes = useStyles();
+  const absolute = absoluteTime(entry.createdAt);
+  let secondary: ReactNode = (
+    <span className={classes.when}>
+      <time dateTime={entry.createdAt} title={absolute}>
+        {relativeTime(entry.createdAt)}
+      </time>
+      {` · ${absolute}`}
+    </span>
+  );
+  if (entry.comment) {
+    secondary = (
+      <>
+        {secondary}
+        <span className={classes.comment}>
+          <span className={classes.why}>Why: </span>
+          {entry.comment}
+        </span>
+      </>
+    );
+  }
+  return (
+    <ListItem className={classes.item} divider component="li">
+      <ListItemIcon className={classes.icon} aria-hidden>
+        <ActionIcon action={entry.action} />
+      </ListItemIcon>
+      <ListItemText
+        primary={
+          <>
+            <Actor actor={entry.actor} /> {describeAction(entry, rules)}
+          </>
+        }
+        secondary={secondary}
+        secondaryTypographyProps={{ component: 'div' }}
+      />
+    </ListItem>
+  );
+}
+
+function errorTitle(prefix: string, error: Error) {
+  const cause = (error as Error & { cause?: { message?: string } }).cause;
+  return `${prefix}: ${cause?.message ?? error.message}`;
+}
+
+/**
+ * The History tab of an MLModel: who changed what, when and why, newest first, 50 at a
+ * time with a "Load more" button.
+ */
+export const HistoryContent = () => {
+  const { entity } = useEntity();
+  const api = useApi(modelRegistryApiRef);
+  const config = useApi(configApiRef);
+  const modelRef = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+  const [rules] = useState(() => readStageRules(config));
+  const [items, setItems] = useState<HistoryEntry[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | undefined>();
+
+  const first = useAsync(async () => {
+    const page = await api.listModelHistory(modelRef, { limit: PAGE_SIZE });
+    setItems(page.items);
+    setNextCursor(page.nextCursor);
+  }, [api, modelRef]);
+
+  const [more, loadMore] = useAsyncFn(async () => {
+    const page = await api.listModelHistory(modelRef, {
+      limit: PAGE_SIZE,
+      cursor: nextCursor,
+    });
+    setItems(previous => {
+      const seen = new Set(previous.map(e => e.id));
+      return [...previous, ...page.items.filter(e => !seen.has(e.id))];
+    });
+    setNextCursor(page.nextCursor);
+  }, [api, modelRef, nextCursor]);
+
+  if (first.loading) return <Progress />;
+  if (first.error) {
+    return (
+      <ResponseErrorPanel
+        error={first.error}
+        title={errorTitle(
+          'Could not load the history of this model',
+          first.error,
+        )}
+      />
+    );
+  }
+  if (items.length === 0) {
+    return (
+      <InfoCard title="History">
+        <EmptyState
+          missing="data"
+          title="No history yet"
+          description="Registering versions, moving them between stages, setting aliases and adding lineage are recorded here with who did it, when and why."
+        />
+      </InfoCard>
+    );
+  }
+
+  return (
+    <InfoCard
+      title="History"
+      subheader="Every change to the model, newest first"
+    >
+      <List component="ol" aria-label="Model history" disablePadding>
+        {items.map(entry => (
+          <Entry key={entry.id} entry={entry} rules={rules} />
+        ))}
+      </List>
+      <Box mt={2} display="flex" alignItems="center" style={{ gap: 16 }}>
+        {nextCursor && (
+          <Button
+            variant="outlined"
+            color="primary"
+            onClick={() => loadMore()}
+            disabled={more.loading}
+          >
+            {more.loading ? 'Loading…' : 'Load more'}
+          </Button>
+        )}
+        <Typography variant="body2" color="textSecondary" role="status">
+          {`Showing ${
+            items.length === 1 ? '1 entry' : `${items.length} entries`
+          }${nextCursor ? '' : ' (all)'}`}
+        </Typography>
+      </Box>
+      {more.error && (
+        <Box mt={2}>
+          <ResponseErrorPanel
+            error={more.error}
+            title={errorTitle('Could not load more history', more.error)}
+          />
+        </Box>
+      )}
+    </InfoCard>
+  );
+};

@@ -1,0 +1,146 @@
+import { configApiRef } from '@backstage/core-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { modelRegistryApiRef } from '../../api';
+import {
+  fraudDetector,
+  REGISTRY,
+  registryClient,
+  version,
+} from '../../testing/fixtures';
+import { ModelCard } from './ModelCard';
+
+jest.setTimeout(60_000);
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+function render() {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [modelRegistryApiRef, registryClient()],
+        [configApiRef, new ConfigReader({})],
+      ]}
+    >
+      <EntityProvider entity={fraudDetector}>
+        <ModelCard />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+}
+
+const model = `${REGISTRY}/models/default/fraud-detector`;
+
+describe('ModelCard', () => {
+  it('shows catalog facts, the production version, aliases, links and card sections', async () => {
+    server.use(
+      http.get(model, () =>
+        HttpResponse.json({
+          modelRef: 'mlmodel:default/fraud-detector',
+          registeredByApi: false,
+          versionCount: 5,
+          latestVersion: 5,
+          stageOccupants: { production: 4 },
+          aliases: { champion: 4, challenger: 5 },
+        }),
+      ),
+      http.get(`${model}/versions/4`, () =>
+        HttpResponse.json(
+          version(4, {
+            stage: 'production',
+            runId: 'run-4',
+            runLink: 'https://tracking.example.com/runs/4',
+            code: {
+              repository: 'https://example.com/acme/fraud',
+              commit: 'abc123',
+            },
+            card: { evaluation: 'AUC 0.97 on the held-out month' },
+          }),
+        ),
+      ),
+    );
+    await render();
+    expect(
+      await screen.findByText('v4', {}, { timeout: 20_000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('v5 (5 versions)')).toBeInTheDocument();
+    expect(screen.getByText('champion → v4')).toBeInTheDocument();
+    expect(screen.getByText('challenger → v5')).toBeInTheDocument();
+    expect(screen.getByText('classification')).toBeInTheDocument();
+    expect(screen.getByText('xgboost')).toBeInTheDocument();
+    expect(
+      screen.getByText('s3://models/fraud-detector/v4'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: /Training run run-4/ }),
+    ).toHaveAttribute('href', 'https://tracking.example.com/runs/4');
+    expect(
+      screen.getByRole('link', { name: /Code @ abc123/ }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Real-time scoring.')).toBeInTheDocument();
+    // the model-level card has no evaluation; the production version's card fills it
+    expect(
+      screen.getByText('AUC 0.97 on the held-out month'),
+    ).toBeInTheDocument();
+    // missing sections say who can fill them in
+    expect(screen.getAllByText(/Missing\./)).toHaveLength(3);
+    expect(screen.getByText('spec.card.limitations')).toBeInTheDocument();
+  });
+
+  it('shows a model without versions', async () => {
+    server.use(
+      http.get(model, () =>
+        HttpResponse.json({
+          modelRef: 'mlmodel:default/fraud-detector',
+          registeredByApi: false,
+          versionCount: 0,
+          stageOccupants: {},
+          aliases: {},
+        }),
+      ),
+    );
+    await render();
+    expect(
+      await screen.findByText(
+        'No versions registered yet',
+        {},
+        { timeout: 20_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('None in production yet')).toBeInTheDocument();
+  });
+
+  it('shows the server error when the registry fails', async () => {
+    server.use(
+      http.get(model, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'Error', message: 'database is down' },
+            response: { statusCode: 500 },
+          },
+          { status: 500 },
+        ),
+      ),
+    );
+    await render();
+    expect(
+      await screen.findByText(
+        /Could not load the registry data/,
+        {},
+        { timeout: 20_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText(/database is down/).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,1 @@
+export { VersionsContent } from './VersionsContent';

@@ -1,0 +1,20 @@
+/**
+ * The model registry frontend plugin. Legacy apps use the exports below; apps on the new
+ * frontend system use the default export of `@model-registry/plugin-model-registry/alpha`.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  modelRegistryPlugin,
+  ModelsPage,
+  EntityModelCard,
+  EntityModelVersionsContent,
+  EntityModelLineageContent,
+  EntityModelMetricsContent,
+  EntityModelHistoryContent,
+  EntityComponentModelsCard,
+} from './plugin';
+export { modelRegistryApiRef } from './api';
+export type { ModelRegistryApi } from './api';
+export { modelsPageRouteRef } from './routes';
