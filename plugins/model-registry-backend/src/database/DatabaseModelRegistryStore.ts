@@ -39,6 +39,8 @@ const MIGRATIONS_ADVISORY_LOCK = 0x6d726567;
 type ModelRow = {
   model_ref: string;
   next_version: number;
+  live_version_count: number;
+  latest_version: number | null;
   registered_by_api: boolean | number;
   entity: string | null;
   created_by: string;
@@ -231,7 +233,12 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
       const number = model.next_version;
       await trx('models')
         .where({ model_ref: modelRef })
-        .update({ next_version: number + 1, updated_at: now });
+        .update({
+          next_version: number + 1,
+          live_version_count: model.live_version_count + 1,
+          latest_version: number,
+          updated_at: now,
+        });
       const row = {
         model_ref: modelRef,
         version: number,
@@ -357,14 +364,10 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
         const value = DATE_SORTS.includes(sort)
           ? new Date(String(position.v))
           : position.v;
-        query.where(q =>
-          q
-            .where(`model_versions.${column}`, op, value as any)
-            .orWhere(q2 =>
-              q2
-                .where(`model_versions.${column}`, value as any)
-                .where('model_versions.version', op, position.n),
-            ),
+        // A row-value comparison, so that the (model_ref, column, version) index serves it.
+        query.whereRaw(
+          `(model_versions.${column}, model_versions.version) ${op} (?, ?)`,
+          [value as any, position.n],
         );
       }
     }
@@ -467,7 +470,7 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     context: ChangeContext & { stageRules: StageRules },
   ): Promise<void> {
     await this.db.transaction(async trx => {
-      await this.lockModel(trx, modelRef);
+      const model = await this.lockModel(trx, modelRef);
       const row = await this.requireVersion(trx, modelRef, version);
       if (context.stageRules.singleOccupancyStages.includes(row.stage)) {
         throw new ConflictError(
@@ -483,6 +486,27 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
         updated_at: now,
         updated_by: context.actor,
       });
+      // Keep the model row's counters in step (read by getSummaries).
+      const latest =
+        model.latest_version === version
+          ? await trx('model_versions')
+              .where({ model_ref: modelRef })
+              .whereNull('deleted_at')
+              .max({ latest: 'version' })
+              .first()
+          : undefined;
+      await trx('models')
+        .where({ model_ref: modelRef })
+        .update({
+          live_version_count: Math.max(0, model.live_version_count - 1),
+          ...(latest
+            ? {
+                latest_version:
+                  latest.latest === null ? null : Number(latest.latest),
+              }
+            : {}),
+          updated_at: now,
+        });
       await this.appendHistory(trx, {
         modelRef,
         version,
@@ -1009,17 +1033,17 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     if (modelRefs.length === 0) {
       return result;
     }
-    const [models, counts, occupants, aliases] = await Promise.all([
+    // The counts live on the model rows: no query here reads every version of a model.
+    const [models, occupants, aliases] = await Promise.all([
       this.db<ModelRow>('models')
         .whereIn('model_ref', modelRefs)
-        .select('model_ref', 'registered_by_api', 'deleted_at'),
-      this.db('model_versions')
-        .whereIn('model_ref', modelRefs)
-        .whereNull('deleted_at')
-        .groupBy('model_ref')
-        .select('model_ref')
-        .count({ count: '*' })
-        .max({ latest: 'version' }),
+        .select(
+          'model_ref',
+          'registered_by_api',
+          'deleted_at',
+          'live_version_count',
+          'latest_version',
+        ),
       stageRules.singleOccupancyStages.length
         ? this.db('model_versions')
             .whereIn('model_ref', modelRefs)
@@ -1040,21 +1064,13 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
       result.set(model.model_ref, {
         modelRef: model.model_ref,
         registeredByApi: Boolean(model.registered_by_api) && !model.deleted_at,
-        versionCount: 0,
+        versionCount: Number(model.live_version_count),
+        ...(model.latest_version !== null && model.latest_version !== undefined
+          ? { latestVersion: Number(model.latest_version) }
+          : {}),
         stageOccupants: {},
         aliases: {},
       });
-    }
-    for (const c of counts as Array<{
-      model_ref: string;
-      count: number | string;
-      latest: number | string;
-    }>) {
-      const summary = result.get(c.model_ref);
-      if (summary) {
-        summary.versionCount = Number(c.count);
-        summary.latestVersion = Number(c.latest);
-      }
     }
     for (const o of occupants as Array<{
       model_ref: string;

@@ -1,5 +1,6 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
+import path from 'node:path';
 import { DatabaseModelRegistryStore } from '../database/DatabaseModelRegistryStore';
 
 jest.setTimeout(60_000);
@@ -13,7 +14,11 @@ const TABLES = [
   'history',
 ];
 
-const MIGRATIONS = ['20261128000000_init.js'];
+const MIGRATIONS = [
+  '20261128000000_init.js',
+  '20261128120000_summary_counters_and_sort_indexes.js',
+];
+const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 
 async function migrationState(knex: Knex) {
   const rows = await knex('knex_migrations')
@@ -202,6 +207,80 @@ describe('migrations', () => {
             await Promise.all(replicas.slice(1).map(r => r.destroy()));
           }
         }
+      });
+    },
+  );
+  it.each(databases.eachSupportedId())(
+    'fills the model counters from the versions already stored, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      // Stop after the first migration, store versions the old way, then migrate on.
+      await knex.migrate.up({ directory: MIGRATIONS_DIR, name: MIGRATIONS[0] });
+      const now = new Date();
+      await knex('models').insert([
+        {
+          model_ref: 'mlmodel:default/a',
+          next_version: 4,
+          registered_by_api: false,
+          created_by: 'x',
+          created_at: now,
+          updated_at: now,
+        },
+        {
+          model_ref: 'mlmodel:default/b',
+          next_version: 1,
+          registered_by_api: false,
+          created_by: 'x',
+          created_at: now,
+          updated_at: now,
+        },
+      ]);
+      const version = (n: number, deleted: boolean) => ({
+        model_ref: 'mlmodel:default/a',
+        version: n,
+        status: 'ready',
+        stage: 'none',
+        source: `s3://m/${n}`,
+        metrics: '{}',
+        params: '{}',
+        created_by: 'x',
+        created_at: now,
+        updated_by: 'x',
+        updated_at: now,
+        stage_updated_at: now,
+        deleted_at: deleted ? now : null,
+      });
+      await knex('model_versions').insert([
+        version(1, false),
+        version(2, false),
+        version(3, true),
+      ]);
+      await DatabaseModelRegistryStore.migrate(knex);
+      const rows = await knex('models')
+        .orderBy('model_ref')
+        .select('model_ref', 'live_version_count', 'latest_version');
+      expect(
+        rows.map(r => [
+          r.model_ref,
+          Number(r.live_version_count),
+          r.latest_version === null ? null : Number(r.latest_version),
+        ]),
+      ).toEqual([
+        ['mlmodel:default/a', 2, 2],
+        ['mlmodel:default/b', 0, null],
+      ]);
+      const summaries = await new DatabaseModelRegistryStore(knex).getSummaries(
+        ['mlmodel:default/a'],
+        {
+          stages: ['none', 'production', 'archived'],
+          archivedStage: 'archived',
+          singleOccupancyStages: ['production'],
+          protectedStages: ['production'],
+        },
+      );
+      expect(summaries.get('mlmodel:default/a')).toMatchObject({
+        versionCount: 2,
+        latestVersion: 2,
       });
     },
   );
