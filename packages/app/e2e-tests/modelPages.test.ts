@@ -1,0 +1,125 @@
+import { expect, Page, test } from '@playwright/test';
+
+/** Saves a full-page screenshot under test-output/e2e/screenshots. */
+async function screenshot(page: Page, name: string) {
+  await page.screenshot({
+    path: `test-output/e2e/screenshots/${name}.png`,
+    fullPage: true,
+  });
+}
+
+/** Opens a tab of the entity page (rendered as links). */
+async function openTab(page: Page, name: string) {
+  await page.getByRole('link', { name, exact: true }).click();
+}
+
+async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await expect(
+    nav.getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
+// The guest is a member of platform-ml (examples/org.yaml): the example policy lets it
+// promote any model to production, but only the owners of fraud-detector (risk-ml) may
+// move its versions to other stages or set its aliases.
+test('the model page: card, versions, permission-gated promotion, history, lineage, metrics', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+
+  const started = Date.now();
+  await page.goto('/catalog/default/mlmodel/fraud-detector');
+  const card = page
+    .locator('article, [class*=MuiCard]')
+    .filter({ hasText: 'Model card' })
+    .first();
+  await expect(card.getByText('Intended use')).toBeVisible();
+  await expect(card.getByText('v4', { exact: true })).toBeVisible();
+  const cardMs = Date.now() - started;
+  await screenshot(page, '03-model-card');
+
+  const versionsStarted = Date.now();
+  await openTab(page, 'Versions');
+  const row5 = page.getByTestId('version-row-5');
+  await expect(row5.getByText('staging')).toBeVisible();
+  const versionsMs = Date.now() - versionsStarted;
+  // eslint-disable-next-line no-console
+  console.log(
+    `[timing] model card ${cardMs} ms after navigation; first page of versions ${versionsMs} ms after opening the tab`,
+  );
+
+  // Not an owner: the stage controls are disabled and say why.
+  await expect(
+    row5.getByLabel(
+      'Archive: You are not allowed to change the stage of versions of Fraud detector.',
+    ),
+  ).toBeVisible();
+  await expect(row5.getByRole('button', { name: 'Archive' })).toBeDisabled();
+  await screenshot(page, '04-versions');
+
+  // A platform member: promote the staging version to production.
+  const promote = row5.getByRole('button', { name: 'Promote to production' });
+  await expect(promote).toBeEnabled();
+  await promote.click();
+  const dialog = page.getByRole('dialog');
+  await expect(
+    dialog.getByText(
+      'Version 4 is in production now; it will be moved to archived in the same step.',
+    ),
+  ).toBeVisible();
+  await dialog.getByLabel('Comment').fill('Recall +2 pt on the November set');
+  await screenshot(page, '05-promotion-dialog');
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(row5.getByText('production')).toBeVisible();
+  await expect(
+    page.getByTestId('version-row-4').getByText('archived'),
+  ).toBeVisible();
+  await screenshot(page, '06-versions-after-promotion');
+
+  await openTab(page, 'History');
+  await expect(
+    page.getByText(/promoted version 5 from staging to production/).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByText(/Recall \+2 pt on the November set/).first(),
+  ).toBeVisible();
+  await screenshot(page, '07-history');
+
+  await openTab(page, 'Lineage');
+  await expect(
+    page.getByRole('img').or(page.locator('svg')).first(),
+  ).toBeVisible();
+  await expect(page.getByText(/card-transactions/).first()).toBeVisible();
+  await screenshot(page, '08-lineage');
+
+  await openTab(page, 'Metrics');
+  await expect(page.getByRole('img', { name: /auc/i }).first()).toBeVisible();
+  await screenshot(page, '09-metrics');
+});
+
+test('the Models page and the ML models card on a service', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/models');
+  await expect(
+    page.getByRole('link', { name: /Fraud detector/ }).first(),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: /Support assistant/ }).first(),
+  ).toBeVisible();
+  await screenshot(page, '10-models-page');
+
+  await page.goto('/catalog/default/component/search-service');
+  const card = page
+    .locator('article, [class*=MuiCard]')
+    .filter({ hasText: 'ML models' })
+    .first();
+  await expect(card.getByText(/Query embedder/).first()).toBeVisible();
+  await expect(card.getByText(/Product ranker/).first()).toBeVisible();
+  await screenshot(page, '11-component-ml-models-card');
+});
