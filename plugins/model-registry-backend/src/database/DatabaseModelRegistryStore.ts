@@ -791,17 +791,29 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     const upstream = UPSTREAM_LINEAGE_RELATIONS as string[];
 
     if (options.direction !== 'downstream') {
-      // Breadth-first, one query per level (plus one to resolve model-version targets).
+      // Breadth-first, one query per level: the edges of the frontier, joined to the rows of
+      // their model-version targets so that the walk can go on from them.
       let frontier: Array<{ id: number; modelRef: string; version: number }> = [
         { id: Number(root.id), modelRef, version },
       ];
+      const visited = new Set<number>([Number(root.id)]);
       for (let depth = 1; depth <= options.depth && frontier.length; depth++) {
         const byId = new Map(frontier.map(f => [f.id, f]));
-        const rows = await this.db<EdgeRow>('lineage_edges')
-          .whereIn('version_id', [...byId.keys()])
-          .whereIn('relation', upstream)
-          .orderBy('id');
-        const versionTargets: Array<{ ref: string; version: number }> = [];
+        const rows = await this.db('lineage_edges as e')
+          .leftJoin('model_versions as t', join =>
+            join
+              .on('t.model_ref', '=', 'e.target')
+              .andOn('t.version', '=', 'e.target_version'),
+          )
+          .whereIn('e.version_id', [...byId.keys()])
+          .whereIn('e.relation', upstream)
+          .orderBy('e.id')
+          .select(
+            'e.*',
+            't.id as target_row_id',
+            't.deleted_at as target_deleted_at',
+          );
+        const next: typeof frontier = [];
         for (const edge of rows) {
           const from = byId.get(Number(edge.version_id))!;
           const target = this.targetNode(edge, -depth);
@@ -811,61 +823,78 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
             target.id,
             edge.relation as LineageRelation,
           );
-          if (target.type === 'version') {
-            versionTargets.push({ ref: target.ref, version: target.version! });
+          const targetRowId =
+            edge.target_row_id === null || edge.target_row_id === undefined
+              ? undefined
+              : Number(edge.target_row_id);
+          if (
+            target.type === 'version' &&
+            targetRowId !== undefined &&
+            !edge.target_deleted_at &&
+            !visited.has(targetRowId)
+          ) {
+            visited.add(targetRowId);
+            next.push({
+              id: targetRowId,
+              modelRef: target.ref,
+              version: target.version!,
+            });
           }
         }
-        frontier = await this.resolveVersions(versionTargets);
+        frontier = next;
       }
     }
 
     if (options.direction !== 'upstream') {
-      // Versions that name a frontier version (or its model without a version) as an input,
-      // and the consumers a frontier version is served by.
+      // One query per level: the consumers a frontier version is served by, and the
+      // versions that name a frontier version (or its model, without a version) as an input.
       let frontier: Array<{ id: number; modelRef: string; version: number }> = [
         { id: Number(root.id), modelRef, version },
       ];
       for (let depth = 1; depth <= options.depth && frontier.length; depth++) {
         const next: Array<{ id: number; modelRef: string; version: number }> =
           [];
-        const served = await this.db<EdgeRow>('lineage_edges')
-          .whereIn(
-            'version_id',
-            frontier.map(f => f.id),
-          )
-          .where('relation', 'servedBy')
-          .orderBy('id');
         const byId = new Map(frontier.map(f => [f.id, f]));
-        for (const edge of served) {
-          const from = byId.get(Number(edge.version_id))!;
-          const target = this.targetNode(edge, depth);
-          addNode(target);
-          addEdge(
-            versionNodeId(from.modelRef, from.version),
-            target.id,
-            'servedBy',
-          );
-        }
         const refs = [...new Set(frontier.map(f => f.modelRef))];
-        const children = await this.db('lineage_edges')
+        const rows = await this.db('lineage_edges')
           .join(
             'model_versions',
             'model_versions.id',
             'lineage_edges.version_id',
           )
-          .whereIn('lineage_edges.target', refs)
-          .whereIn('lineage_edges.relation', upstream)
           .whereNull('model_versions.deleted_at')
+          .where(q =>
+            q
+              .where(served =>
+                served
+                  .whereIn('lineage_edges.version_id', [...byId.keys()])
+                  .where('lineage_edges.relation', 'servedBy'),
+              )
+              .orWhere(inputs =>
+                inputs
+                  .whereIn('lineage_edges.target', refs)
+                  .whereIn('lineage_edges.relation', upstream),
+              ),
+          )
           .orderBy('lineage_edges.id')
           .select(
-            'lineage_edges.relation',
-            'lineage_edges.target',
-            'lineage_edges.target_version',
+            'lineage_edges.*',
             'model_versions.id as child_id',
             'model_versions.model_ref as child_ref',
             'model_versions.version as child_version',
           );
-        for (const edge of children) {
+        for (const edge of rows) {
+          if (edge.relation === 'servedBy') {
+            const from = byId.get(Number(edge.version_id))!;
+            const target = this.targetNode(edge, depth);
+            addNode(target);
+            addEdge(
+              versionNodeId(from.modelRef, from.version),
+              target.id,
+              'servedBy',
+            );
+            continue;
+          }
           const parents = frontier.filter(
             f =>
               f.modelRef === edge.target &&
@@ -1289,26 +1318,6 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
       ref: edge.target,
       depth,
     };
-  }
-
-  /** Looks up the rows of model-version targets so that a walk can continue from them. */
-  private async resolveVersions(
-    targets: Array<{ ref: string; version: number }>,
-  ) {
-    if (targets.length === 0) return [];
-    const rows = await this.db<VersionRow>('model_versions')
-      .whereNull('deleted_at')
-      .where(q => {
-        for (const t of targets) {
-          q.orWhere(w => w.where({ model_ref: t.ref, version: t.version }));
-        }
-      })
-      .select('id', 'model_ref', 'version');
-    return rows.map(r => ({
-      id: Number(r.id),
-      modelRef: r.model_ref,
-      version: Number(r.version),
-    }));
   }
 
   private async toVersion(db: Knex, row: VersionRow): Promise<ModelVersion> {
