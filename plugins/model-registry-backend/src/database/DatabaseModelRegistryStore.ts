@@ -854,8 +854,8 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
       for (let depth = 1; depth <= options.depth && frontier.length; depth++) {
         const next: Array<{ id: number; modelRef: string; version: number }> =
           [];
+        const current = frontier;
         const byId = new Map(frontier.map(f => [f.id, f]));
-        const refs = [...new Set(frontier.map(f => f.modelRef))];
         const rows = await this.db('lineage_edges')
           .join(
             'model_versions',
@@ -872,8 +872,10 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
               )
               .orWhere(inputs =>
                 inputs
-                  .whereIn('lineage_edges.target', refs)
-                  .whereIn('lineage_edges.relation', upstream),
+                  .whereIn('lineage_edges.relation', upstream)
+                  // Only edges to a frontier version (or to its model without a version),
+                  // matched in SQL on the (target, target_version) index.
+                  .where(targets => matchFrontierTargets(targets, current)),
               ),
           )
           .orderBy('lineage_edges.id')
@@ -1443,6 +1445,27 @@ async function ensureKnexMigrationTables(trx: Knex.Transaction) {
   const locks = await trx('knex_migrations_lock').select('index');
   if (locks.length === 0) {
     await trx('knex_migrations_lock').insert({ is_locked: 0 });
+  }
+}
+
+/**
+ * Matches lineage edges whose target is one of the versions (or, without a version, the
+ * model) of a walk's frontier; served by the (target, target_version) index.
+ */
+function matchFrontierTargets(
+  query: Knex.QueryBuilder,
+  frontier: Array<{ modelRef: string; version: number }>,
+) {
+  for (const f of frontier) {
+    query.orWhere(t =>
+      t
+        .where('lineage_edges.target', f.modelRef)
+        .where(v =>
+          v
+            .where('lineage_edges.target_version', f.version)
+            .orWhereNull('lineage_edges.target_version'),
+        ),
+    );
   }
 }
 
