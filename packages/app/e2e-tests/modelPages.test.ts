@@ -93,7 +93,13 @@ test('the model page: card, versions, permission-gated promotion, history, linea
   await expect(
     page.getByRole('img').or(page.locator('svg')).first(),
   ).toBeVisible();
-  await expect(page.getByText(/card-transactions/).first()).toBeVisible();
+  // the node table under the graph (the graph's SVG <title>s are not visible text)
+  await expect(
+    page
+      .getByText(/card-transactions/)
+      .filter({ visible: true })
+      .first(),
+  ).toBeVisible();
   await screenshot(page, '08-lineage');
 
   await openTab(page, 'Metrics');
