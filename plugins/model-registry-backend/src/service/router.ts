@@ -74,6 +74,17 @@ function failOnIssues(issues: MLModelValidationIssue[]) {
   }
 }
 
+/** The summary of a catalog model that has no registry data yet. */
+function emptySummary(modelRef: string) {
+  return {
+    modelRef,
+    registeredByApi: false,
+    versionCount: 0,
+    stageOccupants: {},
+    aliases: {},
+  };
+}
+
 function parseLimit(value: unknown): number {
   if (value === undefined) return DEFAULT_PAGE_SIZE;
   const limit = Number(value);
@@ -228,13 +239,7 @@ export async function createRouter(
         owner: entity.spec?.owner as string | undefined,
         task: entity.spec?.type as string | undefined,
         lifecycle: entity.spec?.lifecycle as string | undefined,
-        summary: summaries.get(refs[index]) ?? {
-          modelRef: refs[index],
-          registeredByApi: false,
-          versionCount: 0,
-          stageOccupants: {},
-          aliases: {},
-        },
+        summary: summaries.get(refs[index]) ?? emptySummary(refs[index]),
       })),
       nextCursor: page.pageInfo.nextCursor,
       totalCount: page.totalItems,
@@ -301,15 +306,7 @@ export async function createRouter(
   router.get('/models/:namespace/:name', async (req, res) => {
     const { modelRef } = await readableModel(req);
     const summaries = await store.getSummaries([modelRef], stageRules);
-    res.json(
-      summaries.get(modelRef) ?? {
-        modelRef,
-        registeredByApi: false,
-        versionCount: 0,
-        stageOccupants: {},
-        aliases: {},
-      },
-    );
+    res.json(summaries.get(modelRef) ?? emptySummary(modelRef));
   });
 
   router.delete('/models/:namespace/:name', async (req, res) => {
