@@ -161,14 +161,33 @@ describe('catalogModuleModelRegistry in a running catalog', () => {
           'partOf system:default/payments',
         ]);
 
-        const group = await getEntity('group/default/risk-ml');
-        expect(group?.relations).toEqual(
+        // The reverse relations are stitched onto the other entities independently of
+        // the model (the stitcher may reach them later), so wait for each of them.
+        const hasRelation = (ref: string, type: string, targetRef: string) =>
+          waitFor(async () => {
+            const e = await getEntity(ref);
+            return e?.relations?.some(
+              r => r.type === type && r.targetRef === targetRef,
+            )
+              ? e
+              : undefined;
+          });
+        const group = await hasRelation(
+          'group/default/risk-ml',
+          'ownerOf',
+          'mlmodel:default/fraud-detector',
+        );
+        expect(group.relations).toEqual(
           expect.arrayContaining([
             { type: 'ownerOf', targetRef: 'mlmodel:default/fraud-detector' },
           ]),
         );
-        const dataset = await getEntity('resource/default/card-transactions');
-        expect(dataset?.relations).toEqual(
+        const dataset = await hasRelation(
+          'resource/default/card-transactions',
+          'dependencyOf',
+          'mlmodel:default/fraud-detector',
+        );
+        expect(dataset.relations).toEqual(
           expect.arrayContaining([
             {
               type: 'dependencyOf',
@@ -196,16 +215,23 @@ describe('catalogModuleModelRegistry in a running catalog', () => {
         expect(await getEntity('mlmodel/default/bad_name')).toBeUndefined();
 
         // Every other entity of the same file is unaffected.
-        const res = await fetch(`${base}/entities/by-query?limit=100`);
-        const { items } = (await res.json()) as { items: Entity[] };
+        const expected = [
+          'Component:payments-api',
+          'Group:risk-ml',
+          'MLModel:fraud-detector',
+          'Resource:card-transactions',
+          'System:payments',
+        ];
+        const items = await waitFor(async () => {
+          const res = await fetch(`${base}/entities/by-query?limit=100`);
+          const body = (await res.json()) as { items: Entity[] };
+          const names = body.items.map(e => `${e.kind}:${e.metadata.name}`);
+          return expected.every(n => names.includes(n))
+            ? body.items
+            : undefined;
+        });
         expect(items.map(e => `${e.kind}:${e.metadata.name}`).sort()).toEqual(
-          expect.arrayContaining([
-            'Component:payments-api',
-            'Group:risk-ml',
-            'MLModel:fraud-detector',
-            'Resource:card-transactions',
-            'System:payments',
-          ]),
+          expect.arrayContaining(expected),
         );
         expect(items.filter(e => e.kind === 'MLModel')).toHaveLength(1);
       } finally {
