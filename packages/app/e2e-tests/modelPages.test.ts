@@ -22,6 +22,59 @@ async function signInAsGuest(page: Page) {
   ).toBeVisible();
 }
 
+async function signInAsExampleUser(page: Page, displayName: string) {
+  await page.goto('/');
+  await page.getByRole('button', { name: `Sign in as ${displayName}` }).click();
+  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await expect(
+    nav.getByRole('link', { name: 'Catalog', exact: true }),
+  ).toBeVisible();
+}
+
+// Alice is in risk-ml, the owner of fraud-detector, but not in platform-ml: the example policy
+// lets her stage and archive its versions and set aliases, not promote to production.
+// (Runs before the guest's promotion below, while version 5 is in staging.)
+test('a user who may not promote to production sees that control disabled, with the reason', async ({
+  page,
+}) => {
+  await signInAsExampleUser(page, 'Alice Risk');
+  await page.goto('/catalog/default/mlmodel/fraud-detector');
+  await openTab(page, 'Versions');
+  const row5 = page.getByTestId('version-row-5');
+  await expect(row5.getByText('staging')).toBeVisible();
+
+  const promote = row5.getByRole('button', { name: 'Promote to production' });
+  await expect(promote).toBeDisabled();
+  await expect(
+    row5.getByLabel(
+      'Promote to production: You are not allowed to promote versions of Fraud detector to production.',
+    ),
+  ).toBeVisible();
+  // the reason is also the tooltip of the disabled control
+  await row5
+    .getByLabel(
+      'Promote to production: You are not allowed to promote versions of Fraud detector to production.',
+    )
+    .hover();
+  await expect(
+    page
+      .getByRole('tooltip')
+      .getByText(
+        'You are not allowed to promote versions of Fraud detector to production.',
+      ),
+  ).toBeVisible();
+  // ...while what an owner may do stays enabled.
+  await expect(row5.getByRole('button', { name: 'Archive' })).toBeEnabled();
+  await expect(row5.getByRole('button', { name: 'Set alias' })).toBeEnabled();
+  await screenshot(page, '04b-versions-as-owner-not-allowed-to-promote');
+
+  // Signed in as Alice on reload too (the example sign-in page keeps the choice).
+  await page.reload();
+  await expect(
+    page.getByTestId('version-row-5').getByText('staging'),
+  ).toBeVisible();
+});
+
 // The guest is a member of platform-ml (examples/org.yaml): the example policy lets it
 // promote any model to production, but only the owners of fraud-detector (risk-ml) may
 // move its versions to other stages or set its aliases.
@@ -90,15 +143,17 @@ test('the model page: card, versions, permission-gated promotion, history, linea
   await screenshot(page, '07-history');
 
   await openTab(page, 'Lineage');
-  await expect(
-    page.getByRole('img').or(page.locator('svg')).first(),
-  ).toBeVisible();
-  // the node table under the graph (the graph's SVG <title>s are not visible text)
+  // The graph is laid out after its nodes are measured and shown when settled: wait for a node
+  // of the graph itself, then for the node table under it.
   await expect(
     page
-      .getByText(/card-transactions/)
-      .filter({ visible: true })
-      .first(),
+      .locator('svg#dependency-graph')
+      .getByRole('link', { name: /^card-transactions/ }),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByRole('table', { name: 'Lineage nodes' })
+      .getByText(/card-transactions/),
   ).toBeVisible();
   await screenshot(page, '08-lineage');
 

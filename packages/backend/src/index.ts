@@ -24,6 +24,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// Development only: sign in as one of the example users (src/modules/exampleUserAuth.ts)
+backend.add(import('./modules/exampleUserAuth'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
