@@ -31,6 +31,13 @@
  *   --no-http           measure the store only
  *   --trace             print the statements of each operation with their mean time
  *   --keep              keep the seeded database (to EXPLAIN queries) and print where it is
+ *   --seed-only <dir>   only seed: write <dir>/model-registry.sqlite (migrated, --models ×
+ *                       --versions) and <dir>/catalog.yaml (the models and their datasets as
+ *                       catalog entities), for the portal's model page benchmark
+ *                       (scripts/model-page-benchmark.sh)
+ *   --seed-postgres <db> with --seed-only: seed the registry into the PostgreSQL database
+ *                       <db> on the BENCH_POSTGRES_URL server instead (created here; the
+ *                       caller drops it)
  */
 import {
   mockServices,
@@ -74,6 +81,8 @@ type Options = {
   trace: boolean;
   keep: boolean;
   hotVersions: number;
+  seedOnly?: string;
+  seedPostgres?: string;
 };
 
 const POSTGRES_URL =
@@ -152,6 +161,17 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--keep':
         options.keep = true;
+        break;
+      case '--seed-postgres':
+        options.seedPostgres = value(i);
+        if (!/^[a-z_][a-z0-9_-]*$/.test(options.seedPostgres)) {
+          throw new Error('--seed-postgres must be a plain database name');
+        }
+        i++;
+        break;
+      case '--seed-only':
+        options.seedOnly = path.resolve(process.env.INIT_CWD ?? '', value(i));
+        i++;
         break;
       case '--hot-versions':
         options.hotVersions = Number(value(i));
@@ -1631,8 +1651,78 @@ async function benchDatabase(
   }
 }
 
+/** The seeded models and the datasets their lineage names, as catalog entities. */
+function catalogYaml(models: number): string {
+  const docs: object[] = [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'ml-platform' },
+      spec: { type: 'team', children: [] },
+    },
+  ];
+  for (let d = 0; d < DATASETS; d++) {
+    docs.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Resource',
+      metadata: { name: `bench-dataset-${pad4(d)}` },
+      spec: { type: 'dataset', owner: 'group:default/ml-platform' },
+    });
+  }
+  for (let i = 0; i < models; i++) docs.push(benchEntity(i));
+  // JSON is YAML: one document per entity.
+  return docs.map(doc => `---\n${JSON.stringify(doc)}\n`).join('');
+}
+
+async function seedOnly(dir: string, options: Options) {
+  fs.mkdirSync(dir, { recursive: true });
+  let knex: Knex;
+  let where: string;
+  if (options.seedPostgres) {
+    if (!POSTGRES_URL) {
+      throw new Error('--seed-postgres needs BENCH_POSTGRES_URL');
+    }
+    const admin = knexFactory({ client: 'pg', connection: POSTGRES_URL });
+    await admin.raw('CREATE DATABASE ??', [options.seedPostgres]);
+    await admin.destroy();
+    const target = new URL(POSTGRES_URL);
+    target.pathname = `/${options.seedPostgres}`;
+    knex = knexFactory({ client: 'pg', connection: target.toString() });
+    where = `PostgreSQL database ${options.seedPostgres}`;
+  } else {
+    const filename = path.join(dir, 'model-registry.sqlite');
+    fs.rmSync(filename, { force: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+    });
+    where = filename;
+  }
+  try {
+    await DatabaseModelRegistryStore.migrate(knex);
+    const start = performance.now();
+    await seedModels(knex, 0, options.models, options.versions);
+    if (options.seedPostgres) await knex.raw('VACUUM ANALYZE');
+    const rows = await countRows(knex);
+    log(
+      `seeded ${where} in ${((performance.now() - start) / 1000).toFixed(
+        1,
+      )} s: ${JSON.stringify(rows)}`,
+    );
+  } finally {
+    await knex.destroy();
+  }
+  fs.writeFileSync(path.join(dir, 'catalog.yaml'), catalogYaml(options.models));
+  log(`wrote ${path.join(dir, 'catalog.yaml')}`);
+}
+
 async function main() {
   const options = parseOptions(process.argv.slice(2));
+  if (options.seedOnly) {
+    await seedOnly(options.seedOnly, options);
+    return;
+  }
   const loadBefore = os.loadavg();
   const reports: DatabaseReport[] = [];
   for (const kind of options.databases) {

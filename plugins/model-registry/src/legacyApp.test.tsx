@@ -62,20 +62,19 @@ beforeEach(() => {
       HttpResponse.json({ items: [listItem], totalCount: 1 }),
     ),
     http.get(model, () => HttpResponse.json(summary)),
-    http.get(`${model}/versions/1`, () =>
-      HttpResponse.json(
-        version(1, { stage: 'production', aliases: ['champion'] }),
-      ),
-    ),
-    http.get(`${model}/versions`, () =>
-      HttpResponse.json({
-        items: [
-          version(2, { stage: 'staging' }),
-          version(1, { stage: 'production', aliases: ['champion'] }),
-        ],
+    http.get(`${model}/versions`, ({ request }) => {
+      const production = version(1, {
+        stage: 'production',
+        aliases: ['champion'],
+      });
+      if (new URL(request.url).searchParams.get('stage') === 'production') {
+        return HttpResponse.json({ items: [production] });
+      }
+      return HttpResponse.json({
+        items: [version(2, { stage: 'staging' }), production],
         totalCount: 2,
-      }),
-    ),
+      });
+    }),
     // The default permission API of a legacy app asks the permission backend.
     http.post(`${BACKEND}/api/permission/authorize`, async ({ request }) => {
       const body = (await request.json()) as { items: Array<{ id: string }> };
@@ -148,6 +147,10 @@ describe('the legacy exports in a legacy app', () => {
     renderLegacyApp('/catalog/default/mlmodel/fraud-detector');
     expect(
       await screen.findByText('champion → v1', {}, { timeout: 30_000 }),
+    ).toBeInTheDocument();
+    // the card shows the production version's source
+    expect(
+      await screen.findByText('s3://models/fraud-detector/v1'),
     ).toBeInTheDocument();
     const row2 = await screen.findByTestId(
       'version-row-2',

@@ -42,6 +42,20 @@ function render() {
 
 const model = `${REGISTRY}/models/default/fraud-detector`;
 
+/** The card asks for the production version with the versions list (stage=production, limit=1). */
+function productionVersions(items: ReturnType<typeof version>[]) {
+  return http.get(`${model}/versions`, ({ request }) => {
+    const query = new URL(request.url).searchParams;
+    if (query.get('stage') !== 'production' || query.get('limit') !== '1') {
+      return HttpResponse.json(
+        { error: { name: 'InputError', message: 'unexpected query' } },
+        { status: 400 },
+      );
+    }
+    return HttpResponse.json({ items });
+  });
+}
+
 describe('ModelCard', () => {
   it('shows catalog facts, the production version, aliases, links and card sections', async () => {
     server.use(
@@ -55,20 +69,18 @@ describe('ModelCard', () => {
           aliases: { champion: 4, challenger: 5 },
         }),
       ),
-      http.get(`${model}/versions/4`, () =>
-        HttpResponse.json(
-          version(4, {
-            stage: 'production',
-            runId: 'run-4',
-            runLink: 'https://tracking.example.com/runs/4',
-            code: {
-              repository: 'https://example.com/acme/fraud',
-              commit: 'abc123',
-            },
-            card: { evaluation: 'AUC 0.97 on the held-out month' },
-          }),
-        ),
-      ),
+      productionVersions([
+        version(4, {
+          stage: 'production',
+          runId: 'run-4',
+          runLink: 'https://tracking.example.com/runs/4',
+          code: {
+            repository: 'https://example.com/acme/fraud',
+            commit: 'abc123',
+          },
+          card: { evaluation: 'AUC 0.97 on the held-out month' },
+        }),
+      ]),
     );
     await render();
     expect(
@@ -98,8 +110,35 @@ describe('ModelCard', () => {
     expect(screen.getByText('spec.card.limitations')).toBeInTheDocument();
   });
 
+  it('shows the latest version of a model with nothing in production', async () => {
+    server.use(
+      http.get(model, () =>
+        HttpResponse.json({
+          modelRef: 'mlmodel:default/fraud-detector',
+          registeredByApi: false,
+          versionCount: 2,
+          latestVersion: 2,
+          stageOccupants: { staging: 2 },
+          aliases: {},
+        }),
+      ),
+      productionVersions([]),
+      http.get(`${model}/versions/2`, () =>
+        HttpResponse.json(
+          version(2, { stage: 'staging', source: 's3://models/fd/v2' }),
+        ),
+      ),
+    );
+    await render();
+    expect(
+      await screen.findByText('s3://models/fd/v2', {}, { timeout: 20_000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('None in production yet')).toBeInTheDocument();
+  });
+
   it('shows a model without versions', async () => {
     server.use(
+      productionVersions([]),
       http.get(model, () =>
         HttpResponse.json({
           modelRef: 'mlmodel:default/fraud-detector',
@@ -123,6 +162,7 @@ describe('ModelCard', () => {
 
   it('shows the server error when the registry fails', async () => {
     server.use(
+      productionVersions([]),
       http.get(model, () =>
         HttpResponse.json(
           {

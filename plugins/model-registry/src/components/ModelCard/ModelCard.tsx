@@ -78,11 +78,21 @@ export function ModelCard() {
   const { entity, entityRef, api, stageRules } = useModel();
   const productionStage = stageRules.singleOccupancyStages[0];
   const { value, loading, error } = useAsync(async () => {
-    const summary = await api.getModel(entityRef);
-    const shown =
-      (productionStage && summary.stageOccupants[productionStage]) ??
-      summary.latestVersion;
-    const version = shown ? await api.getVersion(entityRef, shown) : undefined;
+    // The summary and the production version in parallel (one round trip, not two); only a
+    // model without a production version needs a second request, for its latest version.
+    const [summary, production] = await Promise.all([
+      api.getModel(entityRef),
+      productionStage
+        ? api
+            .listVersions(entityRef, { stage: productionStage, limit: 1 })
+            .then(page => page.items[0])
+        : Promise.resolve(undefined),
+    ]);
+    const version =
+      production ??
+      (summary.latestVersion
+        ? await api.getVersion(entityRef, summary.latestVersion)
+        : undefined);
     return { summary, version };
   }, [api, entityRef, productionStage]);
 
