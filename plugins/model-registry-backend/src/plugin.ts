@@ -5,6 +5,7 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
+  MODEL_REGISTRY_MODELS_TOPIC,
   modelRegistryPermissions,
   readAllowedSourceSchemes,
   readModelNamingRule,
@@ -15,8 +16,8 @@ import { createRouter } from './service/router';
 import { seedFromFile } from './seed/seedFromFile';
 import { resolve as resolvePath } from 'node:path';
 
-/** The topic on which the registry announces models registered or deleted through the API. @public */
-export const MODEL_REGISTRY_MODELS_TOPIC = 'model-registry.models';
+// The topic is defined once, in model-registry-common, and re-exported here.
+export { MODEL_REGISTRY_MODELS_TOPIC };
 
 /**
  * The model registry backend plugin: versions, stages, aliases, lineage and history of

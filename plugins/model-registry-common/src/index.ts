@@ -13,6 +13,7 @@ export * from './naming';
 export { default as mlModelEntityV1alpha1Schema } from './entity/MLModel.v1alpha1.schema.json';
 export * from './permissions';
 export * from './registry/aliases';
+export * from './registry/events';
 export * from './registry/limits';
 export * from './registry/sources';
 export * from './registry/stages';

@@ -19,13 +19,10 @@ import {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
+import { MODEL_REGISTRY_MODELS_TOPIC } from '@model-registry/plugin-model-registry-common';
 
-/**
- * The topic on which the model registry announces models registered or deleted through
- * its API (the same string as the registry backend's `MODEL_REGISTRY_MODELS_TOPIC`).
- * @public
- */
-export const MODEL_REGISTRY_MODELS_TOPIC = 'model-registry.models';
+// The topic is defined once, in model-registry-common, and re-exported here.
+export { MODEL_REGISTRY_MODELS_TOPIC };
 
 /** The config key of the provider's refresh schedule. */
 const SCHEDULE_CONFIG_KEY = 'modelRegistry.entityProvider.schedule';

@@ -185,6 +185,32 @@ export async function createRouter(
     return { credentials, modelRef };
   }
 
+  /**
+   * The frame of every mutation of one model: the caller's credentials, the model ref from
+   * the path, an audit event around it all, and a 404 for a model the caller cannot read
+   * (before any permission or input check, so that nothing leaks). The route then
+   * authorizes its own permission and validates its input.
+   */
+  async function mutateModel<T>(
+    req: Request<any, any, any, any>,
+    actionType: string,
+    meta: Record<string, unknown>,
+    fn: (target: {
+      modelRef: string;
+      credentials: BackstageCredentials;
+    }) => Promise<T>,
+  ): Promise<T> {
+    const credentials = await httpAuth.credentials(req);
+    const modelRef = ModelAccess.modelRef(
+      req.params.namespace,
+      req.params.name,
+    );
+    return audited(req, actionType, { modelRef, ...meta }, async () => {
+      await access.requireReadable(modelRef, credentials);
+      return fn({ modelRef, credentials });
+    });
+  }
+
   // --- models ----------------------------------------------------------------------
 
   router.get('/models', async (req, res) => {
@@ -310,20 +336,19 @@ export async function createRouter(
   });
 
   router.delete('/models/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const modelRef = ModelAccess.modelRef(
-      req.params.namespace,
-      req.params.name,
+    await mutateModel(
+      req,
+      'model.delete',
+      {},
+      async ({ modelRef, credentials }) => {
+        await access.authorize(modelDeletePermission, modelRef, credentials);
+        await store.deleteModel(modelRef, {
+          actor: actorOf(credentials),
+          comment: checkComment(req.query.comment),
+        });
+        options.onModelsChanged?.(modelRef);
+      },
     );
-    await audited(req, 'model.delete', { modelRef }, async () => {
-      await access.requireReadable(modelRef, credentials);
-      await access.authorize(modelDeletePermission, modelRef, credentials);
-      await store.deleteModel(modelRef, {
-        actor: actorOf(credentials),
-        comment: checkComment(req.query.comment),
-      });
-      options.onModelsChanged?.(modelRef);
-    });
     res.status(204).end();
   });
 
@@ -358,18 +383,12 @@ export async function createRouter(
   });
 
   router.post('/models/:namespace/:name/versions', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const modelRef = ModelAccess.modelRef(
-      req.params.namespace,
-      req.params.name,
-    );
     const idempotencyKey = req.header('idempotency-key');
-    const { version, created } = await audited(
+    const { version, created } = await mutateModel(
       req,
       'version.register',
-      { modelRef, idempotencyKey },
-      async () => {
-        await access.requireReadable(modelRef, credentials);
+      { idempotencyKey },
+      async ({ modelRef, credentials }) => {
         await access.authorize(
           modelVersionRegisterPermission,
           modelRef,
@@ -416,18 +435,12 @@ export async function createRouter(
   (router as express.Router).patch(
     '/models/:namespace/:name/versions/:version',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req);
-      const modelRef = ModelAccess.modelRef(
-        req.params.namespace,
-        req.params.name,
-      );
       const number = parseVersion(String(req.params.version));
-      const updated = await audited(
+      const updated = await mutateModel(
         req,
         'version.update',
-        { modelRef, version: number },
-        async () => {
-          await access.requireReadable(modelRef, credentials);
+        { version: number },
+        async ({ modelRef, credentials }) => {
           await access.authorize(
             modelVersionUpdatePermission,
             modelRef,
@@ -450,18 +463,12 @@ export async function createRouter(
   router.delete(
     '/models/:namespace/:name/versions/:version',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req);
-      const modelRef = ModelAccess.modelRef(
-        req.params.namespace,
-        req.params.name,
-      );
       const number = parseVersion(String(req.params.version));
-      await audited(
+      await mutateModel(
         req,
         'version.delete',
-        { modelRef, version: number },
-        async () => {
-          await access.requireReadable(modelRef, credentials);
+        { version: number },
+        async ({ modelRef, credentials }) => {
           await access.authorize(
             modelVersionDeletePermission,
             modelRef,
@@ -481,19 +488,13 @@ export async function createRouter(
   router.post(
     '/models/:namespace/:name/versions/:version/stage',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req);
-      const modelRef = ModelAccess.modelRef(
-        req.params.namespace,
-        req.params.name,
-      );
       const number = parseVersion(String(req.params.version));
       const { stage, comment } = req.body;
-      const result = await audited(
+      const result = await mutateModel(
         req,
         'version.stage',
-        { modelRef, version: number, stage },
-        async () => {
-          await access.requireReadable(modelRef, credentials);
+        { version: number, stage },
+        async ({ modelRef, credentials }) => {
           const problem = checkStage(stageRules, stage);
           if (problem) throw new InputError(`stage ${problem}`);
           await access.authorize(
@@ -534,19 +535,13 @@ export async function createRouter(
   });
 
   router.put('/models/:namespace/:name/aliases/:alias', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const modelRef = ModelAccess.modelRef(
-      req.params.namespace,
-      req.params.name,
-    );
     const alias = req.params.alias;
     const { version, comment } = req.body;
-    const result = await audited(
+    const result = await mutateModel(
       req,
       'alias.set',
-      { modelRef, alias, version },
-      async () => {
-        await access.requireReadable(modelRef, credentials);
+      { alias, version },
+      async ({ modelRef, credentials }) => {
         await access.authorize(
           modelAliasManagePermission,
           modelRef,
@@ -564,22 +559,25 @@ export async function createRouter(
   });
 
   router.delete('/models/:namespace/:name/aliases/:alias', async (req, res) => {
-    const credentials = await httpAuth.credentials(req);
-    const modelRef = ModelAccess.modelRef(
-      req.params.namespace,
-      req.params.name,
-    );
     const alias = req.params.alias;
-    await audited(req, 'alias.delete', { modelRef, alias }, async () => {
-      await access.requireReadable(modelRef, credentials);
-      await access.authorize(modelAliasManagePermission, modelRef, credentials);
-      const problem = checkAliasName(alias);
-      if (problem) throw new InputError(`alias ${problem}`);
-      await store.deleteAlias(modelRef, alias, {
-        actor: actorOf(credentials),
-        comment: checkComment(req.query.comment),
-      });
-    });
+    await mutateModel(
+      req,
+      'alias.delete',
+      { alias },
+      async ({ modelRef, credentials }) => {
+        await access.authorize(
+          modelAliasManagePermission,
+          modelRef,
+          credentials,
+        );
+        const problem = checkAliasName(alias);
+        if (problem) throw new InputError(`alias ${problem}`);
+        await store.deleteAlias(modelRef, alias, {
+          actor: actorOf(credentials),
+          comment: checkComment(req.query.comment),
+        });
+      },
+    );
     res.status(204).end();
   });
 
@@ -616,18 +614,12 @@ export async function createRouter(
   router.post(
     '/models/:namespace/:name/versions/:version/lineage',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req);
-      const modelRef = ModelAccess.modelRef(
-        req.params.namespace,
-        req.params.name,
-      );
       const number = parseVersion(String(req.params.version));
-      const edges = await audited(
+      const edges = await mutateModel(
         req,
         'lineage.add',
-        { modelRef, version: number },
-        async () => {
-          await access.requireReadable(modelRef, credentials);
+        { version: number },
+        async ({ modelRef, credentials }) => {
           await access.authorize(
             modelVersionUpdatePermission,
             modelRef,
