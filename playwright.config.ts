@@ -28,6 +28,12 @@ export default defineConfig({
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,
       stdout: 'pipe',
+      // Projects created by the "New ML model" template in the browser tests go here
+      // (removed with test-output/e2e at the start of each run), not to ./published-models.
+      env: {
+        APP_CONFIG_modelRegistry_scaffolder_localPublish_directory:
+          path.resolve(__dirname, 'test-output/e2e/published-models'),
+      },
     },
     {
       command: 'yarn start app',

@@ -15,6 +15,10 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// model-registry:model:create, model-registry:version:register, model-registry:publish:local
+backend.add(
+  import('@model-registry/plugin-scaffolder-backend-module-model-registry'),
+);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

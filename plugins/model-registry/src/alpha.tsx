@@ -9,6 +9,10 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import {
+  createFormField,
+  FormFieldBlueprint,
+} from '@backstage/plugin-scaffolder-react/alpha';
 import { ModelRegistryClient } from '@model-registry/plugin-model-registry-common';
 import ModelTrainingIcon from '@material-ui/icons/Memory';
 import { modelRegistryApiRef } from './api';
@@ -107,6 +111,21 @@ const componentModelsCard = EntityCardBlueprint.make({
  * Component pages, and the Models page.
  * @alpha
  */
+/** The "New ML model" template's name field: checks the naming rule as you type. */
+const modelNamePicker = FormFieldBlueprint.make({
+  name: 'model-name-picker',
+  params: {
+    field: () =>
+      import('./components/ModelNamePicker').then(m =>
+        createFormField({
+          name: 'ModelNamePicker',
+          component: m.ModelNamePicker,
+          validation: m.validateModelName,
+        }),
+      ),
+  },
+});
+
 export default createFrontendPlugin({
   pluginId: 'model-registry',
   info: { packageJson: () => import('../package.json') },
@@ -119,6 +138,7 @@ export default createFrontendPlugin({
     metricsContent,
     historyContent,
     componentModelsCard,
+    modelNamePicker,
   ],
   routes: { models: modelsPageRouteRef },
 });

@@ -14,6 +14,7 @@ export {
   EntityModelMetricsContent,
   EntityModelHistoryContent,
   EntityComponentModelsCard,
+  ModelNamePickerFieldExtension,
 } from './plugin';
 export { modelRegistryApiRef } from './api';
 export type { ModelRegistryApi } from './api';

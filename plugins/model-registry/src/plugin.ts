@@ -6,7 +6,12 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { ModelRegistryClient } from '@model-registry/plugin-model-registry-common';
+import {
+  ModelNamePicker,
+  validateModelName,
+} from './components/ModelNamePicker';
 import { modelRegistryApiRef } from './api';
 import { modelsPageRouteRef } from './routes';
 
@@ -73,4 +78,16 @@ export const EntityComponentModelsCard = entityComponent(
   'EntityComponentModelsCard',
   () =>
     import('./components/ComponentModelsCard').then(m => m.ComponentModelsCard),
+);
+
+/**
+ * The scaffolder field `ModelNamePicker` (checks the model naming rule as you type), for
+ * legacy apps: put it inside `<ScaffolderFieldExtensions>` of the scaffolder page. @public
+ */
+export const ModelNamePickerFieldExtension = modelRegistryPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'ModelNamePicker',
+    component: ModelNamePicker,
+    validation: validateModelName,
+  }),
 );

@@ -1,0 +1,1 @@
+export { ModelNamePicker, validateModelName } from './ModelNamePicker';
