@@ -1056,6 +1056,19 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
 
   // --- models ------------------------------------------------------------------------
 
+  async modelsWithStage(
+    modelRefs: string[],
+    stage: string,
+  ): Promise<Set<string>> {
+    if (modelRefs.length === 0) return new Set();
+    const rows = await this.db('model_versions')
+      .whereIn('model_ref', modelRefs)
+      .where({ stage })
+      .whereNull('deleted_at')
+      .distinct('model_ref');
+    return new Set(rows.map(r => r.model_ref as string));
+  }
+
   async getSummaries(
     modelRefs: string[],
     stageRules: StageRules,

@@ -195,6 +195,12 @@ export interface ModelRegistryStore {
     stageRules: StageRules,
   ): Promise<Map<string, ModelSummary>>;
 
+  /**
+   * Of the given models, those with at least one live version in the stage (one query,
+   * on the (model_ref, stage) index).
+   */
+  modelsWithStage(modelRefs: string[], stage: string): Promise<Set<string>>;
+
   /** Creates (or revives) a model registered through the API. Conflict if a live one exists. */
   registerModel(
     modelRef: string,

@@ -58,11 +58,22 @@ function fakeCatalog(entities: Entity[]) {
         items: entityRefs.map(r => byRef.get(r.toLocaleLowerCase('en-US'))),
       };
     },
+    // Pages in name order; the cursor is the offset of the next page.
     async queryEntities(req: any, { credentials }: any) {
-      const items = visible(credentials)
+      const all = visible(credentials)
         .filter(e => !req?.filter?.kind || e.kind === req.filter.kind)
-        .slice(0, req?.limit ?? 20);
-      return { items, totalItems: items.length, pageInfo: {} };
+        .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      const offset = req?.cursor ? Number(req.cursor) : 0;
+      const limit = req?.limit ?? 20;
+      const items = all.slice(offset, offset + limit);
+      return {
+        items,
+        totalItems: all.length,
+        pageInfo:
+          offset + limit < all.length
+            ? { nextCursor: String(offset + limit) }
+            : {},
+      };
     },
   };
 }
@@ -75,7 +86,11 @@ describe('model registry router', () => {
     disableDocker: true,
   });
 
-  async function startRegistry(databaseId: any, decisions: Decisions = {}) {
+  async function startRegistry(
+    databaseId: any,
+    decisions: Decisions = {},
+    extraModels: Entity[] = [],
+  ) {
     const knex = await databases.init(databaseId);
     const auditEvents: Array<{
       actionType: unknown;
@@ -127,6 +142,7 @@ describe('model registry router', () => {
               model('fraud-detector'),
               model('base-encoder'),
               model('secret-model'),
+              ...extraModels,
             ]) as any,
         }),
       ],
@@ -835,7 +851,7 @@ describe('model registry router', () => {
         expect((await api('get', `${base}/aliases`)).body.items).toEqual([]);
         expect(
           (await api('get', '/models')).body.items.map((m: any) => m.name),
-        ).toEqual(['fraud-detector', 'base-encoder', 'secret-model']);
+        ).toEqual(['base-encoder', 'fraud-detector', 'secret-model']);
       } finally {
         await backend.stop();
       }
@@ -947,6 +963,79 @@ describe('model registry router', () => {
         expect(provided.body.items.map((m: any) => m.entityRef)).toEqual([
           'mlmodel:default/api-model',
         ]);
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+  it.each(databases.eachSupportedId())(
+    'lists the models with a version in a stage across catalog pages on %p',
+    async id => {
+      const many = Array.from({ length: 250 }, (_, i) =>
+        model(`m-${String(i).padStart(3, '0')}`),
+      );
+      const { backend, api } = await startRegistry(id, {}, many);
+      try {
+        const staged = ['m-007', 'm-057', 'm-107', 'm-157', 'm-207'];
+        for (const name of [...staged, 'm-008']) {
+          const path = `/models/default/${name}/versions`;
+          expect(
+            (await api('post', path).send({ source: `s3://m/${name}` })).status,
+          ).toBe(201);
+        }
+        for (const name of staged) {
+          expect(
+            (
+              await api(
+                'post',
+                `/models/default/${name}/versions/1/stage`,
+              ).send({ stage: 'staging' })
+            ).status,
+          ).toBe(200);
+        }
+
+        const all = async (query: string) => {
+          const names: string[] = [];
+          const pages: number[] = [];
+          let cursor: string | undefined;
+          for (let i = 0; i < 20; i++) {
+            const res = await api(
+              'get',
+              `/models?${query}${
+                cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+              }`,
+            );
+            expect(res.status).toBe(200);
+            expect(res.body.totalCount).toBeUndefined();
+            names.push(...res.body.items.map((m: any) => m.name));
+            pages.push(res.body.items.length);
+            cursor = res.body.nextCursor;
+            if (!cursor) break;
+          }
+          return { names, pages };
+        };
+        // limit 1 resumes inside a catalog page; limit 2 at page boundaries
+        for (const limit of [1, 2, 100]) {
+          const { names, pages } = await all(`stage=staging&limit=${limit}`);
+          expect(names).toEqual(staged);
+          expect(Math.max(...pages)).toBeLessThanOrEqual(limit);
+        }
+        // a stage that is not single-occupancy, and one no model has
+        expect((await all('stage=none')).names).toEqual(['m-008']);
+        expect((await all('stage=archived')).names).toEqual([]);
+
+        const bad = await api('get', '/models?stage=bogus');
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.message).toMatch(/^stage /);
+        const first = await api('get', '/models?stage=staging&limit=1');
+        const wrong = await api(
+          'get',
+          `/models?stage=none&cursor=${encodeURIComponent(
+            first.body.nextCursor,
+          )}`,
+        );
+        expect(wrong.status).toBe(400);
+        expect(wrong.body.error.message).toMatch(/cursor/);
       } finally {
         await backend.stop();
       }

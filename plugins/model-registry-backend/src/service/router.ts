@@ -43,6 +43,7 @@ import {
   VERSION_LIMITS,
 } from '@model-registry/plugin-model-registry-common';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { decodeCursor, encodeCursor } from '../database/cursors';
 import express, { Request } from 'express';
 import { ModelRegistryStore } from '../database/ModelRegistryStore';
 import { createOpenApiRouter, spec } from '../schema/openapi';
@@ -82,6 +83,59 @@ function emptySummary(modelRef: string) {
     versionCount: 0,
     stageOccupants: {},
     aliases: {},
+  };
+}
+
+/** The list filters of GET /models (besides the stage). */
+type ModelListParams = {
+  owner?: string;
+  task?: string;
+  lifecycle?: string;
+  q?: string;
+};
+
+/** Where a stage-filtered model list continues. */
+type StageScanCursor = {
+  stage: string;
+  skip: number;
+  params: ModelListParams;
+  catalogCursor?: string;
+};
+
+/** Catalog models read per step of a stage-filtered list. */
+const STAGE_SCAN_PAGE = 100;
+/** At most this many catalog pages per request; the cursor continues the scan. */
+const STAGE_SCAN_MAX_PAGES = 10;
+
+/** The catalog query of the first page of GET /models. */
+function firstModelsQuery(params: ModelListParams) {
+  const filter: Record<string, string> = { kind: MLMODEL_KIND };
+  if (params.owner) {
+    let owner;
+    try {
+      owner = parseEntityRef(params.owner, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      });
+    } catch (error) {
+      throw new InputError(`owner ${(error as Error).message}`);
+    }
+    filter['relations.ownedBy'] =
+      stringifyEntityRef(owner).toLocaleLowerCase('en-US');
+  }
+  if (params.task) filter['spec.type'] = params.task;
+  if (params.lifecycle) filter['spec.lifecycle'] = params.lifecycle;
+  return {
+    filter,
+    orderFields: { field: 'metadata.name', order: 'asc' as const },
+    ...(params.q
+      ? {
+          fullTextFilter: {
+            term: params.q,
+            fields: ['metadata.name', 'metadata.title', 'metadata.description'],
+          },
+        }
+      : {}),
   };
 }
 
@@ -216,60 +270,113 @@ export async function createRouter(
   router.get('/models', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const limit = parseLimit(req.query.limit);
-    const filter: Record<string, string> = { kind: MLMODEL_KIND };
-    if (req.query.owner) {
-      const owner = parseEntityRef(String(req.query.owner), {
-        defaultKind: 'group',
-        defaultNamespace: 'default',
-      });
-      filter['relations.ownedBy'] =
-        stringifyEntityRef(owner).toLocaleLowerCase('en-US');
+    const stage =
+      req.query.stage !== undefined ? String(req.query.stage) : undefined;
+    if (stage !== undefined) {
+      const problem = checkStage(stageRules, stage);
+      if (problem) throw new InputError(`stage ${problem}`);
     }
-    if (req.query.task) filter['spec.type'] = String(req.query.task);
-    if (req.query.lifecycle)
-      filter['spec.lifecycle'] = String(req.query.lifecycle);
-    const q = req.query.q ? String(req.query.q).trim() : '';
-    const page = await options.catalog.queryEntities(
-      req.query.cursor
-        ? { cursor: String(req.query.cursor), limit }
-        : {
-            filter,
-            limit,
-            orderFields: { field: 'metadata.name', order: 'asc' },
-            ...(q
-              ? {
-                  fullTextFilter: {
-                    term: q,
-                    fields: [
-                      'metadata.name',
-                      'metadata.title',
-                      'metadata.description',
-                    ],
-                  },
-                }
-              : {}),
-          },
-      { credentials },
-    );
-    const refs = page.items.map(e =>
-      stringifyEntityRef(e).toLocaleLowerCase('en-US'),
-    );
-    const summaries = await store.getSummaries(refs, stageRules);
-    res.json({
-      items: page.items.map((entity: Entity, index) => ({
-        entityRef: refs[index],
-        name: entity.metadata.name,
-        namespace: entity.metadata.namespace ?? 'default',
-        title: entity.metadata.title,
-        description: entity.metadata.description,
-        owner: entity.spec?.owner as string | undefined,
-        task: entity.spec?.type as string | undefined,
-        lifecycle: entity.spec?.lifecycle as string | undefined,
-        summary: summaries.get(refs[index]) ?? emptySummary(refs[index]),
-      })),
-      nextCursor: page.pageInfo.nextCursor,
-      totalCount: page.totalItems,
-    });
+    const params: ModelListParams = {
+      owner: req.query.owner ? String(req.query.owner) : undefined,
+      task: req.query.task ? String(req.query.task) : undefined,
+      lifecycle: req.query.lifecycle ? String(req.query.lifecycle) : undefined,
+      q: req.query.q ? String(req.query.q).trim() : undefined,
+    };
+
+    const respond = async (
+      entities: Entity[],
+      page: { nextCursor?: string; totalCount?: number },
+    ) => {
+      const refs = entities.map(e =>
+        stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+      );
+      const summaries = await store.getSummaries(refs, stageRules);
+      res.json({
+        items: entities.map((entity: Entity, index) => ({
+          entityRef: refs[index],
+          name: entity.metadata.name,
+          namespace: entity.metadata.namespace ?? 'default',
+          title: entity.metadata.title,
+          description: entity.metadata.description,
+          owner: entity.spec?.owner as string | undefined,
+          task: entity.spec?.type as string | undefined,
+          lifecycle: entity.spec?.lifecycle as string | undefined,
+          summary: summaries.get(refs[index]) ?? emptySummary(refs[index]),
+        })),
+        ...page,
+      });
+    };
+
+    if (stage === undefined) {
+      const page = await options.catalog.queryEntities(
+        req.query.cursor
+          ? { cursor: String(req.query.cursor), limit }
+          : { ...firstModelsQuery(params), limit },
+        { credentials },
+      );
+      await respond(page.items, {
+        nextCursor: page.pageInfo.nextCursor,
+        totalCount: page.totalItems,
+      });
+      return;
+    }
+
+    // With a stage: scan the catalog's pages (in name order, as the caller may read them)
+    // and keep the models with a live version in the stage. The cursor is the catalog page
+    // to continue from and how many of its matches were already returned.
+    let position: StageScanCursor = req.query.cursor
+      ? decodeCursor<StageScanCursor>(
+          String(req.query.cursor),
+          v =>
+            v.stage === stage &&
+            typeof v.skip === 'number' &&
+            (v.catalogCursor === undefined ||
+              typeof v.catalogCursor === 'string') &&
+            typeof v.params === 'object' &&
+            v.params !== null &&
+            Object.values(v.params).every(
+              p => p === undefined || typeof p === 'string',
+            ),
+        )
+      : { stage, skip: 0, params };
+    const items: Entity[] = [];
+    let nextCursor: string | undefined;
+    for (let scanned = 1; ; scanned++) {
+      const page = await options.catalog.queryEntities(
+        position.catalogCursor
+          ? { cursor: position.catalogCursor, limit: STAGE_SCAN_PAGE }
+          : { ...firstModelsQuery(position.params), limit: STAGE_SCAN_PAGE },
+        { credentials },
+      );
+      const refs = page.items.map(e =>
+        stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+      );
+      const inStage = await store.modelsWithStage(refs, stage);
+      const available = page.items
+        .filter((_, i) => inStage.has(refs[i]))
+        .slice(position.skip);
+      const taken = available.slice(0, limit - items.length);
+      items.push(...taken);
+      if (taken.length < available.length) {
+        nextCursor = encodeCursor({
+          ...position,
+          skip: position.skip + taken.length,
+        });
+        break;
+      }
+      if (!page.pageInfo.nextCursor) break;
+      position = {
+        stage,
+        skip: 0,
+        params: position.params,
+        catalogCursor: page.pageInfo.nextCursor,
+      };
+      if (items.length >= limit || scanned >= STAGE_SCAN_MAX_PAGES) {
+        nextCursor = encodeCursor(position);
+        break;
+      }
+    }
+    await respond(items, { nextCursor });
   });
 
   router.post('/models', async (req, res) => {

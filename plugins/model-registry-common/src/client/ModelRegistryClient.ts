@@ -70,6 +70,8 @@ export class ModelRegistryClient {
       task?: string;
       lifecycle?: string;
       q?: string;
+      /** Only models with a live version in this stage (totalCount is then left out). */
+      stage?: string;
     } = {},
     options?: ModelRegistryRequestOptions,
   ) {

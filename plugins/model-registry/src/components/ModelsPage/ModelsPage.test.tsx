@@ -81,6 +81,10 @@ function serve() {
       if (params.get('cursor') === 'page-2') {
         return HttpResponse.json({ items: page2, totalCount: 3 });
       }
+      // The server keeps the models with a live version in the stage (no total then).
+      if (params.get('stage') === 'staging') {
+        return HttpResponse.json({ items: [page1[1]] });
+      }
       const q = params.get('q');
       const lifecycle = params.get('lifecycle');
       const owner = params.get('owner');
@@ -251,42 +255,53 @@ describe('ModelsPage', () => {
     });
   }, 20_000);
 
-  it('filters the loaded page by stage on the client and says so', async () => {
+  it('asks the server for the models with a version in a stage, for every configured stage', async () => {
     serve();
     await render();
     await screen.findByRole('table', { name: 'Models' });
-    const count = requests.length;
-
     expect(
-      screen.getByText(
-        /stage filter applies to the models on the current page only/,
-      ),
+      screen.getByText(/Every filter applies to all models/),
     ).toBeVisible();
-    await choose(/^Has a version in/, 'production');
-    expect(rows()).toHaveLength(1);
+
+    // every configured stage is offered, not only the single-occupancy ones
+    fireEvent.mouseDown(screen.getByLabelText(/^Has a version in/));
+    const listbox = within(screen.getByRole('listbox'));
+    for (const stage of ['none', 'staging', 'production', 'archived']) {
+      expect(listbox.getByRole('option', { name: stage })).toBeInTheDocument();
+    }
+    fireEvent.click(listbox.getByRole('option', { name: 'staging' }));
+
+    await waitFor(() =>
+      expect(Object.fromEntries(requests[requests.length - 1])).toEqual({
+        limit: '20',
+        stage: 'staging',
+      }),
+    );
+    await waitFor(() => expect(rows()).toHaveLength(1));
     expect(
-      within(rows()[0]).getByRole('link', { name: 'Fraud detector' }),
+      within(rows()[0]).getByRole('link', { name: 'churn-predictor' }),
     ).toBeInTheDocument();
     expect(screen.getByRole('status')).toHaveTextContent(
-      '1 of 2 models on this page have a version in production',
+      'With a version in staging · Models 1–1',
     );
-    expect(requests).toHaveLength(count);
   });
 
-  it('says when a stage filter leaves nothing on the page', async () => {
+  it('says when no model has a version in the chosen stage', async () => {
     serve();
-    server.use(
-      http.get(`${BASE}/models`, () =>
-        HttpResponse.json({ items: [page1[1]], nextCursor: 'page-2' }),
-      ),
-    );
     await render();
     await screen.findByRole('table', { name: 'Models' });
-    await choose(/^Has a version in/, 'production');
+    server.use(
+      http.get(`${BASE}/models`, () => HttpResponse.json({ items: [] })),
+    );
+    fireEvent.mouseDown(screen.getByLabelText(/^Has a version in/));
+    fireEvent.click(
+      within(screen.getByRole('listbox')).getByRole('option', {
+        name: 'archived',
+      }),
+    );
     expect(
-      screen.getByText('No model on this page has a version in production'),
+      await screen.findByText('No models match these filters'),
     ).toBeVisible();
-    expect(screen.getByText(/try the next page/)).toBeVisible();
   });
 
   it('says so when there are no models', async () => {

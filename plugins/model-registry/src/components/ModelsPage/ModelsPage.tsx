@@ -170,8 +170,9 @@ export const ModelsPage = () => {
       task: trimmed(text.task),
       q: trimmed(text.q),
       lifecycle: lifecycle || undefined,
+      stage: stage || undefined,
     }),
-    [text, lifecycle],
+    [text, lifecycle, stage],
   );
   const queryKey = JSON.stringify(query);
   // The pages before the current one and the current one (cursor, index of its first
@@ -200,24 +201,10 @@ export const ModelsPage = () => {
   const value = current?.page;
   const error = current?.error;
 
-  const stageOptions = useMemo(() => {
-    const stages = new Set(
-      rules.singleOccupancyStages.filter(s => s !== rules.archivedStage),
-    );
-    for (const item of value?.items ?? []) {
-      Object.keys(item.summary.stageOccupants ?? {}).forEach(s =>
-        stages.add(s),
-      );
-    }
-    return [...stages].sort(
-      (a, b) => rules.stages.indexOf(a) - rules.stages.indexOf(b),
-    );
-  }, [rules, value]);
+  // Every configured stage; the server finds the models with a live version in it.
+  const stageOptions = rules.stages;
 
   const items = value?.items ?? [];
-  const shown = stage
-    ? items.filter(i => i.summary.stageOccupants?.[stage] !== undefined)
-    : items;
   const hasServerFilters = Object.values(query).some(Boolean);
 
   const next = () => {
@@ -258,7 +245,7 @@ export const ModelsPage = () => {
       <EmptyState
         missing="data"
         title="No models match these filters"
-        description="Change or clear the owner, task, lifecycle or search filters."
+        description="Change or clear the owner, task, lifecycle, stage or search filters."
       />
     ) : (
       <EmptyState
@@ -270,38 +257,26 @@ export const ModelsPage = () => {
   } else {
     body = (
       <>
-        {shown.length === 0 ? (
-          <EmptyState
-            missing="data"
-            title={`No model on this page has a version in ${stage}`}
-            description={
-              value?.nextCursor
-                ? 'The stage filter applies to the models of this page only: try the next page, or clear the stage filter.'
-                : 'The stage filter applies to the models of this page only. Clear it to see every model.'
-            }
-          />
-        ) : (
-          <TableContainer>
-            <Table size="small" aria-label="Models">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Name</TableCell>
-                  <TableCell>Owner</TableCell>
-                  <TableCell>Task</TableCell>
-                  <TableCell>Lifecycle</TableCell>
-                  <TableCell>Production</TableCell>
-                  <TableCell>Latest</TableCell>
-                  <TableCell>Aliases</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {shown.map(item => (
-                  <ModelRow key={item.entityRef} item={item} />
-                ))}
-              </TableBody>
-            </Table>
-          </TableContainer>
-        )}
+        <TableContainer>
+          <Table size="small" aria-label="Models">
+            <TableHead>
+              <TableRow>
+                <TableCell>Name</TableCell>
+                <TableCell>Owner</TableCell>
+                <TableCell>Task</TableCell>
+                <TableCell>Lifecycle</TableCell>
+                <TableCell>Production</TableCell>
+                <TableCell>Latest</TableCell>
+                <TableCell>Aliases</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {items.map(item => (
+                <ModelRow key={item.entityRef} item={item} />
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
       </>
     );
   }
@@ -422,8 +397,9 @@ export const ModelsPage = () => {
             component="p"
             className={classes.secondary}
           >
-            Owner, task, lifecycle and search apply to all models. The stage
-            filter applies to the models on the current page only.
+            Every filter applies to all models, on the server. &quot;Has a
+            version in&quot; keeps the models with at least one live version in
+            that stage.
           </Typography>
         </Paper>
         <Paper>
@@ -432,9 +408,7 @@ export const ModelsPage = () => {
             <Typography variant="body2" role="status">
               {!loading && !error && items.length > 0
                 ? `${
-                    stage
-                      ? `${shown.length} of ${items.length} models on this page have a version in ${stage} · `
-                      : ''
+                    stage ? `With a version in ${stage} · ` : ''
                   }Models ${first}–${last}${
                     value?.totalCount !== undefined
                       ? ` of ${value.totalCount}`

@@ -786,6 +786,15 @@ export const spec = {
               type: 'string',
             },
           },
+          {
+            name: 'stage',
+            in: 'query',
+            description:
+              "Only models with at least one live version in this stage (any configured stage). The server scans the catalog's pages in name order and matches them in the registry; totalCount is then left out.",
+            schema: {
+              type: 'string',
+            },
+          },
         ],
         responses: {
           '200': {

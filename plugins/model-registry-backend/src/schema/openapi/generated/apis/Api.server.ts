@@ -193,6 +193,7 @@ export type ListModels = {
     task?: string;
     lifecycle?: string;
     q?: string;
+    stage?: string;
   };
   response: ListModels200Response | Error;
 };

@@ -201,6 +201,7 @@ export type ListModels = {
     task?: string;
     lifecycle?: string;
     q?: string;
+    stage?: string;
   };
 };
 /**
@@ -692,6 +693,7 @@ export class DefaultApiClient {
    * @param task -
    * @param lifecycle -
    * @param q - Free-text search over name, title and description.
+   * @param stage - Only models with at least one live version in this stage (any configured stage). The server scans the catalog\&#39;s pages in name order and matches them in the registry; totalCount is then left out.
    */
   public async listModels(
     // @ts-ignore
@@ -700,7 +702,7 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<ListModels200Response>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/models{?limit,cursor,owner,task,lifecycle,q}`;
+    const uriTemplate = `/models{?limit,cursor,owner,task,lifecycle,q,stage}`;
 
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,
