@@ -19,7 +19,7 @@ import { setupServer } from 'msw/node';
 import { modelRegistryApiRef } from '../../api';
 import { ComponentModelsCard } from './ComponentModelsCard';
 
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 type GetEntitiesByRefsRequest = { entityRefs: string[]; fields?: string[] };
 

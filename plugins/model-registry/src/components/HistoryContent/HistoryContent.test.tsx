@@ -24,7 +24,7 @@ import {
   relativeTime,
 } from './HistoryContent';
 
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const BASE = 'http://localhost/api/model-registry';
 const MODEL = `${BASE}/models/default/fraud-detector`;

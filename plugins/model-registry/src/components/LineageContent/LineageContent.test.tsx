@@ -20,7 +20,7 @@ import { setupServer } from 'msw/node';
 import { modelRegistryApiRef } from '../../api';
 import { LineageContent } from './LineageContent';
 
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const BASE = 'http://localhost/api/model-registry';
 const MODEL = `${BASE}/models/default/fraud-detector`;

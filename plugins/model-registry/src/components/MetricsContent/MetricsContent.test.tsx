@@ -15,7 +15,7 @@ import { setupServer } from 'msw/node';
 import { modelRegistryApiRef } from '../../api';
 import { formatValue, MetricsContent, niceTicks } from './MetricsContent';
 
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const BASE = 'http://localhost/api/model-registry';
 const MODEL = `${BASE}/models/default/fraud-detector`;

@@ -14,7 +14,7 @@ import { setupServer } from 'msw/node';
 import { modelRegistryApiRef } from '../../api';
 import { ModelsPage } from './ModelsPage';
 
-jest.setTimeout(20_000);
+jest.setTimeout(60_000);
 
 const BASE = 'http://localhost/api/model-registry';
 
@@ -226,7 +226,7 @@ describe('ModelsPage', () => {
     expect(screen.getByRole('status')).toHaveTextContent(
       'Models 1–1 of 1 · page 1',
     );
-  }, 20_000);
+  }, 60_000);
 
   it('filters by owner and lifecycle on the server', async () => {
     serve();
@@ -253,7 +253,7 @@ describe('ModelsPage', () => {
       limit: '20',
       lifecycle: 'deprecated',
     });
-  }, 20_000);
+  }, 60_000);
 
   it('asks the server for the models with a version in a stage, for every configured stage', async () => {
     serve();
