@@ -910,8 +910,46 @@ describe('model registry router', () => {
   it.each(databases.eachSupportedId())(
     'registers and deletes models through the API on %p',
     async id => {
-      const { backend, api } = await startRegistry(id);
+      const { backend, api, knex } = await startRegistry(id);
       try {
+        // A dry run checks and writes nothing.
+        const newModel = {
+          name: 'api-model',
+          owner: 'group:default/risk-ml',
+          type: 'classification',
+        };
+        const check = await api('post', '/models?dryRun=true').send(newModel);
+        expect(check.status).toBe(200);
+        expect(check.body.entityRef).toBe('mlmodel:default/api-model');
+        expect(
+          Number((await knex('models').count({ n: '*' }).first())!.n),
+        ).toBe(0);
+        expect(
+          (await api('post', '/models?dryRun=true', mallory).send(newModel))
+            .status,
+        ).toBe(403);
+        const badFlag = await api('post', '/models?dryRun=maybe').send(
+          newModel,
+        );
+        expect(badFlag.status).toBe(400);
+        expect(badFlag.body.error.message).toMatch(/dryRun/);
+        expect(
+          (
+            await api('post', '/models?dryRun=true').send({
+              ...newModel,
+              name: 'Bad_Name',
+            })
+          ).status,
+        ).toBe(400);
+        expect(
+          (
+            await api('post', '/models?dryRun=true').send({
+              ...newModel,
+              name: 'fraud-detector',
+            })
+          ).status,
+        ).toBe(409);
+
         const created = await api('post', '/models').send({
           name: 'api-model',
           owner: 'group:default/risk-ml',
@@ -946,6 +984,9 @@ describe('model registry router', () => {
               type: 'llm',
             })
           ).status,
+        ).toBe(409);
+        expect(
+          (await api('post', '/models?dryRun=true').send(newModel)).status,
         ).toBe(409);
         // A model that already exists in the catalog cannot be registered again.
         expect(

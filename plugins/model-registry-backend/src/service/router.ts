@@ -139,6 +139,13 @@ function firstModelsQuery(params: ModelListParams) {
   };
 }
 
+function parseDryRun(value: unknown): boolean {
+  // the typed router may already have coerced the query value to a boolean
+  if (value === undefined || value === false || value === 'false') return false;
+  if (value === true || value === 'true' || value === '') return true;
+  throw new InputError('dryRun must be true or false');
+}
+
 function parseLimit(value: unknown): number {
   if (value === undefined) return DEFAULT_PAGE_SIZE;
   const limit = Number(value);
@@ -384,10 +391,11 @@ export async function createRouter(
     const body = req.body;
     const namespace = body.namespace ?? 'default';
     const modelRef = ModelAccess.modelRef(namespace, String(body.name));
+    const dryRun = parseDryRun(req.query.dryRun);
     const result = await audited(
       req,
       'model.register',
-      { modelRef },
+      { modelRef, ...(dryRun ? { dryRun } : {}) },
       async () => {
         const [decision] = await options.permissions.authorize(
           [{ permission: modelCreatePermission }],
@@ -425,6 +433,12 @@ export async function createRouter(
         if (existing && !(await store.getApiModel(modelRef))) {
           throw new ConflictError(`${modelRef} already exists in the catalog`);
         }
+        if (dryRun) {
+          if (await store.getApiModel(modelRef)) {
+            throw new ConflictError(`model ${modelRef} is already registered`);
+          }
+          return { modelRef, entity, dryRun };
+        }
         const registered = await store.registerModel(modelRef, entity, {
           actor: actorOf(credentials),
           comment: checkComment(body.comment),
@@ -433,7 +447,9 @@ export async function createRouter(
         return registered;
       },
     );
-    res.status(201).json({ entityRef: result.modelRef, entity: result.entity });
+    res
+      .status('dryRun' in result ? 200 : 201)
+      .json({ entityRef: result.modelRef, entity: result.entity });
   });
 
   router.get('/models/:namespace/:name', async (req, res) => {

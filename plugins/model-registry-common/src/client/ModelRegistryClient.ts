@@ -78,8 +78,21 @@ export class ModelRegistryClient {
     return unwrap(this.api.listModels({ query }, options));
   }
 
-  registerModel(body: NewModel, options?: ModelRegistryRequestOptions) {
-    return unwrap(this.api.registerModel({ body }, options));
+  /**
+   * Registers a model through the API. With `dryRun` the registry only checks (validation,
+   * permission, conflicts) and writes nothing.
+   */
+  registerModel(
+    body: NewModel,
+    options?: ModelRegistryRequestOptions & { dryRun?: boolean },
+  ) {
+    const { dryRun, ...rest } = options ?? {};
+    return unwrap(
+      this.api.registerModel(
+        { body, query: dryRun ? { dryRun: true } : {} },
+        rest,
+      ),
+    );
   }
 
   getModel(model: ModelRefLike, options?: ModelRegistryRequestOptions) {

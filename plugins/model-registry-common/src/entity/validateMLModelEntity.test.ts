@@ -152,6 +152,28 @@ describe('validateMLModelEntity', () => {
     ]);
   });
 
+  it.each(['Bad Namespace!', 'UPPER', '-x', 'a'.repeat(64)])(
+    'rejects the namespace %p, naming metadata.namespace',
+    namespace => {
+      expect(validateMLModelEntity(model({ metadata: { namespace } }))).toEqual(
+        [
+          {
+            field: 'metadata.namespace',
+            message: expect.stringContaining('is not a valid namespace'),
+          },
+        ],
+      );
+    },
+  );
+
+  it('accepts the default and other valid namespaces', () => {
+    for (const namespace of ['default', 'team-a', 'ml2']) {
+      expect(validateMLModelEntity(model({ metadata: { namespace } }))).toEqual(
+        [],
+      );
+    }
+  });
+
   it('rejects an owner that is not a group or user', () => {
     expect(
       validateMLModelEntity(model({ spec: { owner: 'component:default/x' } })),

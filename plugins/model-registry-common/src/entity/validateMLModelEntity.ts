@@ -2,6 +2,7 @@ import {
   DEFAULT_NAMESPACE,
   Entity,
   KindValidator,
+  makeValidator,
   parseEntityRef,
 } from '@backstage/catalog-model';
 import Ajv, { ErrorObject } from 'ajv';
@@ -15,6 +16,8 @@ export interface MLModelValidationIssue {
   field: string;
   message: string;
 }
+
+const catalogRules = makeValidator();
 
 const validateSchema = new Ajv({ allErrors: true, strict: false }).compile(
   schema,
@@ -113,6 +116,15 @@ export function validateMLModelEntity(
   }
   const candidate = entity as Partial<Entity> | undefined;
   const namespace = candidate?.metadata?.namespace ?? DEFAULT_NAMESPACE;
+  if (
+    typeof namespace === 'string' &&
+    !catalogRules.isValidNamespace(namespace)
+  ) {
+    issues.push({
+      field: 'metadata.namespace',
+      message: `"${namespace}" is not a valid namespace: lower-case letters, digits and hyphens, at most 63 characters`,
+    });
+  }
   const name = candidate?.metadata?.name;
   if (typeof name === 'string') {
     const namingRule = options?.namingRule ?? createModelNamingRule();

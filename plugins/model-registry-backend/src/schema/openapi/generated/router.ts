@@ -831,6 +831,17 @@ export const spec = {
         operationId: 'RegisterModel',
         description:
           "Registers a model through the API; the catalog module's entity provider makes it an MLModel entity.",
+        parameters: [
+          {
+            name: 'dryRun',
+            in: 'query',
+            description:
+              'Check only (validation, permission, conflicts) and write nothing; answers 200 with the entity that would be registered.',
+            schema: {
+              type: 'boolean',
+            },
+          },
+        ],
         requestBody: {
           required: true,
           content: {
@@ -842,6 +853,16 @@ export const spec = {
           },
         },
         responses: {
+          '200': {
+            description: 'Could be registered (dryRun; nothing was written).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RegisteredModel',
+                },
+              },
+            },
+          },
           '201': {
             description: 'Registered.',
             content: {

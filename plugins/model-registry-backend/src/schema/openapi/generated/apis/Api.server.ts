@@ -237,7 +237,10 @@ export type ListVersions = {
  */
 export type RegisterModel = {
   body: NewModel;
-  response: RegisteredModel | Error;
+  query: {
+    dryRun?: boolean;
+  };
+  response: RegisteredModel | RegisteredModel | Error;
 };
 /**
  * @public

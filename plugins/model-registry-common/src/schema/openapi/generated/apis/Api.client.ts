@@ -242,6 +242,9 @@ export type ListVersions = {
  */
 export type RegisterModel = {
   body: NewModel;
+  query: {
+    dryRun?: boolean;
+  };
 };
 /**
  * @public
@@ -788,6 +791,7 @@ export class DefaultApiClient {
   /**
    * Registers a model through the API; the catalog module\'s entity provider makes it an MLModel entity.
    * @param newModel -
+   * @param dryRun - Check only (validation, permission, conflicts) and write nothing; answers 200 with the entity that would be registered.
    */
   public async registerModel(
     // @ts-ignore
@@ -796,9 +800,11 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<RegisteredModel>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/models`;
+    const uriTemplate = `/models{?dryRun}`;
 
-    const uri = parser.parse(uriTemplate).expand({});
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {
