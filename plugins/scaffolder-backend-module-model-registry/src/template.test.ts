@@ -11,6 +11,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderGithubModule from '@backstage/plugin-scaffolder-backend-module-github';
+// The real registry: the template's model step asks it (dry run) before anything is published.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import modelRegistryPlugin from '@model-registry/plugin-model-registry-backend';
 import {
   createModelNamingRule,
   validateMLModelEntity,
@@ -74,7 +78,9 @@ describe('the New ML model template', () => {
     backend = await startTestBackend({
       features: [
         scaffolderPlugin,
+        scaffolderGithubModule,
         scaffolderModuleModelRegistry,
+        modelRegistryPlugin,
         catalogServiceMock.factory({
           entities: [
             entity('Group', 'risk-ml', { type: 'team', children: [] }),
@@ -239,6 +245,42 @@ describe('the New ML model template', () => {
     ).toEqual([]);
     expect(model.spec.dependsOn).toBeUndefined();
     expect(model.spec.system).toBeUndefined();
+  });
+
+  it('publishes to GitHub instead when asked (the GitHub step does not run in a dry run)', async () => {
+    const res = await dryRun({
+      ...values,
+      publishTo: 'github',
+      repoUrl: 'github.com?owner=acme-ml&repo=fraud-scorer',
+    });
+    expect(res.status).toBe(200);
+    const messages: string[] = res.body.log.map(
+      (l: { body: { message: string } }) => l.body.message,
+    );
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/Skipping step publish-local/),
+        expect.stringMatching(/publish:github/),
+      ]),
+    );
+    expect(messages.join('\n')).not.toContain('would publish');
+    expect(fs.readdirSync(published)).toEqual([]);
+  });
+
+  it('tells where the project went', async () => {
+    const res = await dryRun(values);
+    expect(res.status).toBe(200);
+    expect(res.body.output.text).toEqual([
+      expect.objectContaining({
+        title: 'Next steps',
+        content: expect.stringContaining(
+          `The project was written to \`${path.join(
+            published,
+            'fraud-scorer',
+          )}\``,
+        ),
+      }),
+    ]);
   });
 
   it('stops at the model action when the name breaks the naming rule', async () => {

@@ -281,13 +281,28 @@ HINTS = {
 }
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Refuses redirects: urllib would replay the POST as a GET, with the token, possibly to
+    another host, and a GET of the versions list answers 200 without registering anything."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise RegistrationError(
+            f"the registry answered HTTP {code} with a redirect to {newurl}; set "
+            "MODEL_REGISTRY_URL to the address the registry serves (no redirects are followed, "
+            "so the token is never sent elsewhere)"
+        )
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def send(request, timeout, retries, retry_delay, log):
     """Sends the request, retrying network errors and retryable statuses with the same key."""
     attempt = 0
     while True:
         attempt += 1
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with _OPENER.open(request, timeout=timeout) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             raw = error.read()
@@ -367,6 +382,11 @@ def register(args, environ):
     except ValueError:
         raise RegistrationError(f"HTTP {status} but the response is not JSON: {raw[:200]!r}") from None
     number = version.get("version") if isinstance(version, dict) else None
+    if status not in (200, 201) or not isinstance(number, int) or isinstance(number, bool):
+        raise RegistrationError(
+            f"HTTP {status} from {url} is not a registered version (no integer 'version' in "
+            f"the answer): {raw[:200]!r}"
+        )
     if status == 200:
         print(f"{model_ref} version {number} was already registered with Idempotency-Key "
               f"{key} (HTTP 200): this was a retry, no new version was created")

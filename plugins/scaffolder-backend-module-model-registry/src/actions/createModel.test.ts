@@ -55,7 +55,7 @@ describe('model-registry:model:create', () => {
         type: 'classification',
         lifecycle: 'experimental',
         owner: 'group:default/risk-ml',
-        system: 'payments',
+        system: 'system:default/payments',
         framework: 'scikit-learn',
         dependsOn: [
           'resource:default/card-transactions',
@@ -106,6 +106,12 @@ describe('model-registry:model:create', () => {
       'baseModels[0]:',
     ],
     ['no task', { task: '' }, 'task'],
+    [
+      'a system that is not a System',
+      { system: 'component:default/payments-api' },
+      'system: "component:default/payments-api" is not a System entity ref',
+    ],
+    ['a malformed namespace', { namespace: 'Bad Namespace!' }, 'namespace'],
   ])('refuses %s and creates nothing', async (_, change, message) => {
     const { ctx } = actionContext({ ...valid, ...change });
     await expect(action().handler(ctx)).rejects.toMatchObject({
@@ -134,6 +140,33 @@ describe('model-registry:model:create', () => {
     expect(await registry.apiModels()).toHaveLength(1);
   });
 
+  it('checks with the registry before publishing (checkOnly): permission and conflicts, nothing written', async () => {
+    const check = actionContext({ ...valid, checkOnly: true });
+    await action().handler(check.ctx);
+    expect(check.outputs.entityRef).toBe('mlmodel:default/fraud-scorer');
+    expect(await registry.apiModels()).toEqual([]);
+
+    await expect(
+      action().handler(
+        actionContext({ ...valid, checkOnly: true }, { user: MALLORY }).ctx,
+      ),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'mlmodel:default/fraud-scorer cannot be registered',
+      ),
+    });
+
+    await action().handler(actionContext(valid).ctx);
+    await expect(
+      action().handler(actionContext({ ...valid, checkOnly: true }).ctx),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringContaining('already registered'),
+    });
+    expect(await registry.apiModels()).toHaveLength(1);
+  });
+
   it('checks the input in a dry run but registers nothing', async () => {
     const { ctx, outputs } = actionContext(valid, { isDryRun: true });
     await action().handler(ctx);
@@ -143,7 +176,14 @@ describe('model-registry:model:create', () => {
     const bad = actionContext({ ...valid, name: 'x' }, { isDryRun: true });
     await expect(action().handler(bad.ctx)).rejects.toMatchObject({
       name: 'InputError',
+      message: expect.stringContaining('name "x" does not follow'),
     });
+    // the dry run asks the registry, so a denied user learns it before the real run
+    const denied = actionContext(valid, { isDryRun: true, user: MALLORY });
+    await expect(action().handler(denied.ctx)).rejects.toMatchObject({
+      name: 'NotAllowedError',
+    });
+    expect(await registry.apiModels()).toEqual([]);
   });
 
   it('uses the configured naming rule', async () => {

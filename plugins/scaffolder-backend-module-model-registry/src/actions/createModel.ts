@@ -38,6 +38,21 @@ const FIELD_NAMES: Record<string, string> = {
   'spec.card': 'intendedUse/limitations',
 };
 
+function entityRefOf(
+  value: string,
+  field: string,
+  defaultKind: string,
+  namespace: string,
+): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, { defaultKind, defaultNamespace: namespace }),
+    );
+  } catch (error) {
+    throw new InputError(`${field}: ${(error as Error).message}`);
+  }
+}
+
 function refOfKind(
   value: string,
   field: string,
@@ -72,9 +87,20 @@ async function waitForCatalog(options: {
   const { catalog, entityRef, credentials, seconds, logger } = options;
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
-    if (await catalog.getEntityByRef(entityRef, { credentials })) {
-      logger.info(`${entityRef} is in the catalog`);
-      return true;
+    try {
+      if (await catalog.getEntityByRef(entityRef, { credentials })) {
+        logger.info(`${entityRef} is in the catalog`);
+        return true;
+      }
+    } catch (error) {
+      // The model is registered: a catalog hiccup must not fail the step (a re-run would
+      // then find the name taken). Say so and stop waiting.
+      logger.warn(
+        `${entityRef} is registered; could not check the catalog: ${
+          (error as Error).message
+        }`,
+      );
+      return false;
     }
     await new Promise(resolve => setTimeout(resolve, 500));
   }
@@ -159,6 +185,13 @@ export function createModelAction(
           z.string().optional().describe('Model card: intended use'),
         limitations: z =>
           z.string().optional().describe('Model card: limitations'),
+        checkOnly: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Only ask the registry whether the model could be registered (validation, permission, conflicts); nothing is written. Run it before publishing.',
+            ),
       },
       output: {
         entityRef: z =>
@@ -172,18 +205,15 @@ export function createModelAction(
       const namespace = input.namespace?.trim() || DEFAULT_NAMESPACE;
       const owner = input.owner?.trim();
       if (!owner) throw new InputError('owner is required');
-      const ownerRef = (() => {
-        try {
-          return stringifyEntityRef(
-            parseEntityRef(owner, {
-              defaultKind: 'group',
-              defaultNamespace: namespace,
-            }),
-          );
-        } catch (error) {
-          throw new InputError(`owner: ${(error as Error).message}`);
-        }
-      })();
+      const ownerRef = entityRefOf(owner, 'owner', 'group', namespace);
+      const systemRef = input.system?.trim()
+        ? entityRefOf(input.system.trim(), 'system', 'system', namespace)
+        : undefined;
+      if (systemRef && !systemRef.startsWith('system:')) {
+        throw new InputError(
+          `system: "${input.system}" is not a System entity ref`,
+        );
+      }
       const dependsOn = [
         ...(input.datasets ?? []).map((d, i) =>
           refOfKind(d, `datasets[${i}]`, 'resource', namespace),
@@ -207,7 +237,7 @@ export function createModelAction(
         owner: ownerRef,
         type: input.task,
         lifecycle: input.lifecycle ?? 'experimental',
-        ...(input.system?.trim() ? { system: input.system.trim() } : {}),
+        ...(systemRef ? { system: systemRef } : {}),
         ...(input.framework?.trim()
           ? { framework: input.framework.trim() }
           : {}),
@@ -255,16 +285,27 @@ export function createModelAction(
         namespace,
         name: body.name,
       });
-      if (ctx.isDryRun) {
+      const credentials = await ctx.getInitiatorCredentials();
+      const { client, token } = await registryAs(options, credentials);
+      if (ctx.isDryRun || input.checkOnly) {
+        // Ask the registry (it checks the permission and conflicts too); nothing is written.
+        try {
+          await client.registerModel(body, { token, dryRun: true });
+        } catch (error) {
+          throw explainRegistryError(
+            `${entityRef} cannot be registered`,
+            error,
+          );
+        }
         ctx.logger.info(
-          `Dry run: would register ${entityRef} owned by ${ownerRef}`,
+          `${
+            ctx.isDryRun ? 'Dry run: would register' : 'Checked: can register'
+          } ${entityRef} owned by ${ownerRef}`,
         );
         ctx.output('entityRef', entityRef);
         return;
       }
 
-      const credentials = await ctx.getInitiatorCredentials();
-      const { client, token } = await registryAs(options, credentials);
       // A recovered task does not register twice.
       await ctx.checkpoint({
         key: `register-model-${entityRef}`,

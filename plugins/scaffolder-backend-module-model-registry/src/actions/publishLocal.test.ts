@@ -46,6 +46,11 @@ describe('model-registry:publish:local', () => {
     ['a path instead of a name', { name: '../escape' }, 'name "../escape"'],
     ['a hidden name', { name: '.git' }, 'name ".git"'],
     [
+      'a source folder that does not exist',
+      { name: 'ok', sourcePath: 'no-such-folder' },
+      'sourcePath "no-such-folder" is not a folder',
+    ],
+    [
       'a source outside the workspace',
       { name: 'ok', sourcePath: '../../etc' },
       'sourcePath',

@@ -71,6 +71,15 @@ export function publishLocalAction(options: { directory?: string }) {
           `sourcePath "${sourcePath}" is outside the workspace`,
         );
       }
+      const sourceIsFolder = await fs
+        .stat(source)
+        .then(stat => stat.isDirectory())
+        .catch(() => false);
+      if (!sourceIsFolder) {
+        throw new InputError(
+          `sourcePath "${sourcePath ?? '.'}" is not a folder of the workspace`,
+        );
+      }
       const exists = await fs
         .stat(target)
         .then(() => true)

@@ -105,6 +105,7 @@ describe('model-registry:version:register', () => {
       },
       'lineage[0].relation',
     ],
+    ['an empty idempotency key', { idempotencyKey: ' ' }, 'idempotencyKey'],
     [
       'a model that is not an MLModel ref',
       { model: 'resource:default/x' },
@@ -134,6 +135,9 @@ describe('model-registry:version:register', () => {
     const { ctx } = actionContext({ ...valid, model: 'no-such-model' });
     await expect(action().handler(ctx)).rejects.toMatchObject({
       name: 'NotFoundError',
+      message: expect.stringContaining(
+        'The registry did not register a version of mlmodel:default/no-such-model',
+      ),
     });
   });
 

@@ -142,6 +142,13 @@ export function registerVersionAction(
         );
       }
 
+      if (
+        idempotencyKey !== undefined &&
+        (idempotencyKey.trim().length === 0 || idempotencyKey.length > 255)
+      ) {
+        throw new InputError('idempotencyKey must be 1 to 255 characters');
+      }
+
       ctx.output('modelRef', modelRef);
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would register a version of ${modelRef}`);

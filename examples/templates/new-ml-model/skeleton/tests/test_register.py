@@ -79,15 +79,27 @@ class RegistryStub:
                     "headers": {k.lower(): v for k, v in self.headers.items()},
                     "body": json.loads(raw.decode("utf-8")),
                 })
-                status, payload = (
-                    stub.responses.pop(0) if len(stub.responses) > 1 else stub.responses[0]
-                )
+                entry = stub.responses.pop(0) if len(stub.responses) > 1 else stub.responses[0]
+                status, payload = entry[0], entry[1]
+                extra_headers = entry[2] if len(entry) > 2 else {}
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
+                for name, value in extra_headers.items():
+                    self.send_header(name, value)
                 self.send_header(
                     "Content-Type",
                     "text/html" if isinstance(payload, bytes) else "application/json",
                 )
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self):
+                stub.requests.append({"method": "GET", "path": self.path, "headers": {
+                    k.lower(): v for k, v in self.headers.items()}, "body": None})
+                data = json.dumps({"items": []}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -292,6 +304,21 @@ class RegisterTest(unittest.TestCase):
         self.assertEqual(stub.requests[0]["body"]["source"], "/tmp/artifacts/model.json")
         self.assertIn("InputError", result.stderr)
         self.assertIn(message, result.stderr)
+
+    def test_a_redirect_is_not_followed_and_fails(self):
+        # urllib would replay the POST as a GET with the token; a GET of the versions list
+        # answers 200, which must never pass for a registration.
+        stub = self.stub((302, b"", {"Location": "/api/model-registry/models/default/x/versions"}))
+        result = self.register(self.environment(stub))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("redirect", result.stderr)
+        self.assertEqual([r["method"] for r in stub.requests], ["POST"])
+
+    def test_an_answer_without_a_version_number_fails(self):
+        stub = self.stub((200, {"items": [], "nextCursor": None}))
+        result = self.register(self.environment(stub))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("is not a registered version", result.stderr)
 
     def test_unauthorized_gives_a_hint(self):
         stub = self.stub((401, backstage_error(401, "AuthenticationError", "Illegal token")))

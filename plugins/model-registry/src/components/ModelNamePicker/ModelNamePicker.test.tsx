@@ -14,7 +14,7 @@ const config = new ConfigReader({
   },
 });
 
-function Field(props: { onChange: (value: string) => void }) {
+function Field(props: { onChange: (value: string | undefined) => void }) {
   const [value, setValue] = useState<string | undefined>();
   return (
     <ModelNamePicker
@@ -23,7 +23,7 @@ function Field(props: { onChange: (value: string) => void }) {
       idSchema={{ $id: 'root_name' } as any}
       required
       formData={value}
-      onChange={(v: string) => {
+      onChange={(v: string | undefined) => {
         setValue(v);
         props.onChange(v);
       }}
@@ -56,6 +56,10 @@ describe('ModelNamePicker', () => {
 
     fireEvent.change(input, { target: { value: 'ml-fraud-scorer' } });
     expect(input).toHaveAttribute('aria-invalid', 'false');
+
+    // an emptied field is no value at all (the form's required check then applies)
+    fireEvent.change(input, { target: { value: '   ' } });
+    expect(onChange).toHaveBeenLastCalledWith(undefined);
   });
 
   it('blocks the form step with the rule of app-config', () => {

@@ -32,7 +32,8 @@ export function ModelNamePicker(props: FieldExtensionComponentProps<string>) {
       required={required}
       disabled={disabled}
       value={value}
-      onChange={event => onChange(event.target.value.trim())}
+      // An emptied field is no value, so that the form's required check catches it.
+      onChange={event => onChange(event.target.value.trim() || undefined)}
       error={Boolean(problem) || errors.length > 0}
       helperText={
         problem ??
