@@ -6,6 +6,14 @@ export interface Config {
       /** A YAML file of models and their versions, relative to the backend's working directory. */
       file?: string;
     };
+    /** Models registered through the API (POST /api/model-registry/models). */
+    models?: {
+      /**
+       * A user may register a model only with an owner they belong to (one of their
+       * ownership refs: themselves or their groups). Services are exempt. Default true.
+       */
+      requireOwnerMembership?: boolean;
+    };
     /** Where version artifacts may live. */
     sources?: {
       /** Allowed URI schemes of version sources (file: is never allowed). */

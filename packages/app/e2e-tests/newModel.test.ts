@@ -45,12 +45,11 @@ test('Create → New ML model: a new model in the catalog with its owner', async
     .fill('Scores card transactions for fraud risk (browser test).');
   await page.getByRole('button', { name: 'Next' }).click();
 
-  // Step 2: ownership.
+  // Step 2: ownership: one of the guest's own groups (guests, platform-ml).
   const owner = page.getByRole('textbox', { name: 'Owner' });
   await owner.click();
-  await owner.fill('risk');
   await page
-    .getByRole('option', { name: /Risk ML/ })
+    .getByRole('option', { name: /ML Platform/ })
     .first()
     .click();
   await page.getByRole('button', { name: 'Next' }).click();
@@ -82,7 +81,9 @@ test('Create → New ML model: a new model in the catalog with its owner', async
 
   await expect(page).toHaveURL(new RegExp(`/catalog/default/mlmodel/${name}`));
   await expect(page.getByRole('heading', { name, exact: true })).toBeVisible();
-  await expect(page.getByText('Risk ML').first()).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'ML Platform' }).first(),
+  ).toBeVisible();
   // the model card: the registry knows the model, no versions yet
   await expect(page.getByText('No versions registered yet')).toBeVisible();
   await expect(

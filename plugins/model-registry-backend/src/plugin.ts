@@ -37,6 +37,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
       },
@@ -67,6 +68,11 @@ export const modelRegistryPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
             logger: deps.logger,
+            userInfo: deps.userInfo,
+            requireOwnerMembership:
+              deps.config.getOptionalBoolean(
+                'modelRegistry.models.requireOwnerMembership',
+              ) ?? true,
             stageRules,
             namingRule: readModelNamingRule(deps.config),
             allowedSourceSchemes,

@@ -87,6 +87,16 @@ describe('the New ML model template', () => {
             entity('System', 'payments', { owner: 'risk-ml' }),
           ],
         }),
+        // Alice is a member of risk-ml (models are registered for one's own groups)
+        mockServices.userInfo.mock({
+          async getUserInfo(credentials: any) {
+            const ref = credentials.principal.userEntityRef;
+            return {
+              userEntityRef: ref,
+              ownershipEntityRefs: [ref, 'group:default/risk-ml'],
+            };
+          },
+        }).factory,
         mockServices.rootConfig.factory({
           data: {
             modelRegistry: {

@@ -81,6 +81,8 @@ describe('models registered through the registry API, in a running catalog', () 
           mockServices.rootConfig.factory({
             data: {
               events: { useEventBus: 'never' },
+              // the test registers as the mock user, who is not a member of risk-ml
+              modelRegistry: { models: { requireOwnerMembership: false } },
               catalog: {
                 rules: [{ allow: ['MLModel', 'Group'] }],
                 locations: [

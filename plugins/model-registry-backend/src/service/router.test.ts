@@ -116,6 +116,17 @@ describe('model registry router', () => {
           defaultCredentials: mockCredentials.none(),
         }),
         mockServices.permissions.mock(permissions).factory,
+        // Alice is a member of risk-ml (models may be registered only for one's own groups)
+        mockServices.userInfo.mock({
+          async getUserInfo(credentials: any) {
+            const ref = credentials.principal.userEntityRef;
+            return {
+              userEntityRef: ref,
+              ownershipEntityRefs:
+                ref === OWNER ? [ref, 'group:default/risk-ml'] : [ref],
+            };
+          },
+        }).factory,
         mockServices.auditor.mock({
           async createEvent(options) {
             const record = {
@@ -949,6 +960,19 @@ describe('model registry router', () => {
             })
           ).status,
         ).toBe(409);
+
+        // Only for an owner one belongs to (a 403 naming the owner); nothing stored.
+        const foreign = await api('post', '/models').send({
+          ...newModel,
+          owner: 'group:default/nlp-ml',
+        });
+        expect(foreign.status).toBe(403);
+        expect(foreign.body.error.message).toMatch(
+          /^owner group:default\/nlp-ml: you may only register models owned by a group you belong to/,
+        );
+        expect(
+          Number((await knex('models').count({ n: '*' }).first())!.n),
+        ).toBe(0);
 
         const created = await api('post', '/models').send({
           name: 'api-model',

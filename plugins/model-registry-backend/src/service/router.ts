@@ -1,8 +1,10 @@
 import {
   AuditorService,
   BackstageCredentials,
+  BackstageUserPrincipal,
   HttpAuthService,
   LoggerService,
+  UserInfoService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -62,6 +64,13 @@ export type RouterOptions = {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   logger: LoggerService;
+  /** Reads a user's ownership refs, for requireOwnerMembership. */
+  userInfo?: UserInfoService;
+  /**
+   * Users may register a model through the API only with an owner they belong to (one of
+   * their ownership refs). Services are not affected. Default true in the plugin.
+   */
+  requireOwnerMembership?: boolean;
   stageRules: StageRules;
   namingRule: ModelNamingRule;
   allowedSourceSchemes: string[];
@@ -233,6 +242,41 @@ export async function createRouter(
     } catch (error) {
       await event.fail({ error: error as Error });
       throw error;
+    }
+  }
+
+  /** With requireOwnerMembership, a user registers only models owned by one of their refs. */
+  async function checkOwnerMembership(
+    credentials: BackstageCredentials,
+    owner: unknown,
+    namespace: string,
+  ) {
+    if (!options.requireOwnerMembership || !options.userInfo) return;
+    const principal = credentials.principal as { type?: string };
+    if (principal.type !== 'user' || typeof owner !== 'string' || !owner) {
+      return; // services are exempt; a missing owner is reported by validation
+    }
+    let ownerRef: string;
+    try {
+      ownerRef = stringifyEntityRef(
+        parseEntityRef(owner, {
+          defaultKind: 'group',
+          defaultNamespace: namespace,
+        }),
+      ).toLocaleLowerCase('en-US');
+    } catch {
+      return; // reported by validation, naming spec.owner
+    }
+    const { ownershipEntityRefs } = await options.userInfo.getUserInfo(
+      credentials as BackstageCredentials<BackstageUserPrincipal>,
+    );
+    const mine = ownershipEntityRefs.map(r => r.toLocaleLowerCase('en-US'));
+    if (!mine.includes(ownerRef)) {
+      throw new NotAllowedError(
+        `owner ${ownerRef}: you may only register models owned by a group you belong to (${mine.join(
+          ', ',
+        )}); modelRegistry.models.requireOwnerMembership`,
+      );
     }
   }
 
@@ -427,6 +471,7 @@ export async function createRouter(
           },
         };
         failOnIssues(validateMLModelEntity(entity, { namingRule }));
+        await checkOwnerMembership(credentials, body.owner, namespace);
         const existing = await options.catalog.getEntityByRef(modelRef, {
           credentials,
         });

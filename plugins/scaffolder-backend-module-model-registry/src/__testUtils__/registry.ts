@@ -105,6 +105,17 @@ export async function startRegistry() {
         defaultCredentials: mockCredentials.none(),
       }),
       mockServices.permissions.mock(permissions).factory,
+      // Alice is a member of risk-ml: she may register models owned by it
+      mockServices.userInfo.mock({
+        async getUserInfo(credentials: any) {
+          const ref = credentials.principal.userEntityRef;
+          return {
+            userEntityRef: ref,
+            ownershipEntityRefs:
+              ref === ALICE ? [ref, 'group:default/risk-ml'] : [ref],
+          };
+        },
+      }).factory,
       createServiceFactory({
         service: catalogServiceRef,
         deps: {},

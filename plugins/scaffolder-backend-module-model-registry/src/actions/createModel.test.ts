@@ -132,6 +132,17 @@ describe('model-registry:model:create', () => {
     expect(await registry.apiModels()).toEqual([]);
   });
 
+  it('refuses an owner the user does not belong to, and creates nothing', async () => {
+    const { ctx } = actionContext({ ...valid, owner: 'group:default/nlp-ml' });
+    await expect(action().handler(ctx)).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'owner group:default/nlp-ml: you may only register models owned by a group you belong to',
+      ),
+    });
+    expect(await registry.apiModels()).toEqual([]);
+  });
+
   it('refuses a model that is already registered', async () => {
     await action().handler(actionContext(valid).ctx);
     await expect(
