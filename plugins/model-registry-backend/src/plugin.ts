@@ -38,6 +38,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         userInfo: coreServices.userInfo,
+        auth: coreServices.auth,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
       },
@@ -69,6 +70,7 @@ export const modelRegistryPlugin = createBackendPlugin({
             auditor: deps.auditor,
             logger: deps.logger,
             userInfo: deps.userInfo,
+            auth: deps.auth,
             requireOwnerMembership:
               deps.config.getOptionalBoolean(
                 'modelRegistry.models.requireOwnerMembership',

@@ -41,6 +41,7 @@ function fakeCatalog(entities: Entity[]) {
     entities.filter(
       e =>
         e.metadata.name !== 'secret-model' ||
+        credentials?.principal?.type === 'service' ||
         credentials?.principal?.userEntityRef === OWNER,
     );
   return {
@@ -1022,6 +1023,18 @@ describe('model registry router', () => {
             })
           ).status,
         ).toBe(409);
+        // ...also one the caller cannot see (only Alice may read secret-model): the name is
+        // taken, whoever asks.
+        const hidden = await api(
+          'post',
+          '/models',
+          mockCredentials.user.header('user:default/bob'),
+        ).send({
+          name: 'secret-model',
+          owner: 'user:default/bob',
+          type: 'llm',
+        });
+        expect(hidden.status).toBe(409);
         const provided = await request(backend.server)
           .get('/api/model-registry/entity-provider/models')
           .set('Authorization', mockCredentials.service.header());

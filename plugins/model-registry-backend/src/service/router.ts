@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  AuthService,
   BackstageCredentials,
   BackstageUserPrincipal,
   HttpAuthService,
@@ -64,6 +65,8 @@ export type RouterOptions = {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   logger: LoggerService;
+  /** The plugin's own credentials, to check that a new model's name is free. */
+  auth?: AuthService;
   /** Reads a user's ownership refs, for requireOwnerMembership. */
   userInfo?: UserInfoService;
   /**
@@ -472,8 +475,12 @@ export async function createRouter(
         };
         failOnIssues(validateMLModelEntity(entity, { namingRule }));
         await checkOwnerMembership(credentials, body.owner, namespace);
+        // With the registry's own credentials: a model the caller cannot see still takes
+        // the name (otherwise the catalog would report a conflict later).
         const existing = await options.catalog.getEntityByRef(modelRef, {
-          credentials,
+          credentials: options.auth
+            ? await options.auth.getOwnServiceCredentials()
+            : credentials,
         });
         if (existing && !(await store.getApiModel(modelRef))) {
           throw new ConflictError(`${modelRef} already exists in the catalog`);

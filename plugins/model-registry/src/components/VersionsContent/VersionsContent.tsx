@@ -73,7 +73,10 @@ export function VersionsContent() {
   };
 
   const header = (field: SortField, label: string) => (
-    <TableCell sortDirection={sort === field ? order : false}>
+    <TableCell
+      sortDirection={sort === field ? order : false}
+      style={{ whiteSpace: 'nowrap' }}
+    >
       <TableSortLabel
         active={sort === field}
         direction={sort === field ? order : 'asc'}
