@@ -15,6 +15,7 @@ export * from './permissions';
 export * from './registry/aliases';
 export * from './registry/events';
 export * from './registry/limits';
+export * from './registry/newModel';
 export * from './registry/sources';
 export * from './registry/stages';
 export * from './registry/types';

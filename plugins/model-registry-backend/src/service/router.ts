@@ -27,7 +27,6 @@ import {
   isProtectedStage,
   LINEAGE_RELATIONS,
   MLModelValidationIssue,
-  MLMODEL_API_VERSION,
   MLMODEL_KIND,
   modelAliasManagePermission,
   modelCreatePermission,
@@ -38,6 +37,7 @@ import {
   modelVersionRegisterPermission,
   modelVersionStagePermission,
   modelVersionUpdatePermission,
+  newModelEntity,
   StageRules,
   validateLineageEdges,
   validateMLModelEntity,
@@ -453,26 +453,7 @@ export async function createRouter(
             `not allowed to ${modelCreatePermission.name}`,
           );
         }
-        const entity = {
-          apiVersion: MLMODEL_API_VERSION,
-          kind: MLMODEL_KIND,
-          metadata: {
-            name: body.name,
-            namespace,
-            ...(body.title ? { title: body.title } : {}),
-            ...(body.description ? { description: body.description } : {}),
-            ...(body.tags ? { tags: body.tags } : {}),
-          },
-          spec: {
-            type: body.type,
-            lifecycle: body.lifecycle ?? 'experimental',
-            owner: body.owner,
-            ...(body.system ? { system: body.system } : {}),
-            ...(body.framework ? { framework: body.framework } : {}),
-            ...(body.dependsOn ? { dependsOn: body.dependsOn } : {}),
-            ...(body.card ? { card: body.card } : {}),
-          },
-        };
+        const entity = newModelEntity({ ...body, namespace });
         failOnIssues(validateMLModelEntity(entity, { namingRule }));
         await checkOwnerMembership(credentials, body.owner, namespace);
         // With the registry's own credentials: a model the caller cannot see still takes

@@ -12,9 +12,9 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   formatMLModelValidationIssues,
-  MLMODEL_API_VERSION,
   MLMODEL_KIND,
   MLModelCard,
+  newModelEntity,
   ModelNamingRule,
   validateMLModelEntity,
 } from '@model-registry/plugin-model-registry-common';
@@ -248,29 +248,9 @@ export function createModelAction(
 
       // The same checks as the catalog and the API, before anything is created, with the
       // input's field names.
-      const issues = validateMLModelEntity(
-        {
-          apiVersion: MLMODEL_API_VERSION,
-          kind: MLMODEL_KIND,
-          metadata: {
-            name: body.name,
-            namespace,
-            ...(body.title ? { title: body.title } : {}),
-            ...(body.description ? { description: body.description } : {}),
-            ...(body.tags ? { tags: body.tags } : {}),
-          },
-          spec: {
-            type: body.type,
-            lifecycle: body.lifecycle,
-            owner: body.owner,
-            ...(body.system ? { system: body.system } : {}),
-            ...(body.framework ? { framework: body.framework } : {}),
-            ...(body.dependsOn ? { dependsOn: body.dependsOn } : {}),
-            ...(body.card ? { card: body.card } : {}),
-          },
-        },
-        { namingRule },
-      ).map(issue => ({
+      const issues = validateMLModelEntity(newModelEntity(body), {
+        namingRule,
+      }).map(issue => ({
         ...issue,
         field: FIELD_NAMES[issue.field] ?? issue.field,
       }));
