@@ -250,7 +250,20 @@ def build_body(config, model, metrics, environ):
     return body
 
 
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
 def versions_url(base_url, namespace, name):
+    parsed = urllib.parse.urlsplit(base_url)
+    if parsed.scheme not in ("https", "http") or not parsed.hostname:
+        raise RegistrationError(
+            f"MODEL_REGISTRY_URL must be an https:// URL of the portal, not {base_url!r}"
+        )
+    if parsed.scheme == "http" and parsed.hostname not in LOCAL_HOSTS:
+        raise RegistrationError(
+            f"MODEL_REGISTRY_URL must use https (the token would travel in clear text to "
+            f"{parsed.hostname}); plain http is accepted for localhost only"
+        )
     base = base_url.rstrip("/")
     if base.endswith(API_PATH):
         base = base[: -len(API_PATH)]

@@ -314,6 +314,16 @@ class RegisterTest(unittest.TestCase):
         self.assertIn("redirect", result.stderr)
         self.assertEqual([r["method"] for r in stub.requests], ["POST"])
 
+    def test_plain_http_is_refused_except_for_localhost(self):
+        environ = self.environment(
+            MODEL_REGISTRY_URL="http://backstage.example.com",
+            MODEL_REGISTRY_TOKEN=TOKEN, MODEL_SOURCE_URI=SOURCE,
+        )
+        result = self.register(environ)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("must use https", result.stderr)
+        self.assertNotIn(TOKEN, result.stderr + result.stdout)
+
     def test_an_answer_without_a_version_number_fails(self):
         stub = self.stub((200, {"items": [], "nextCursor": None}))
         result = self.register(self.environment(stub))
