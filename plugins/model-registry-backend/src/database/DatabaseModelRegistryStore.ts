@@ -202,21 +202,14 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     }
     return this.db.transaction(async trx => {
       const now = new Date();
-      await trx('models')
-        .insert({
-          model_ref: modelRef,
-          next_version: 1,
-          registered_by_api: false,
-          entity: null,
-          created_by: context.actor,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict('model_ref')
-        .ignore();
       // The model row lock serialises every change to one model across replicas; the
       // counter it holds makes numbers unique and never reused.
-      const model = await this.lockModel(trx, modelRef);
+      const model = await this.ensureAndLockModel(
+        trx,
+        modelRef,
+        context.actor,
+        now,
+      );
       if (idempotencyKey) {
         const existing = await this.findByIdempotencyKey(
           trx,
@@ -1142,22 +1135,12 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
   ): Promise<ApiRegisteredModel> {
     return this.db.transaction(async trx => {
       const now = new Date();
-      // Insert-or-keep, then lock: a plain insert would fail with a unique violation (a
-      // false "already registered") when another replica is registering the model's
-      // first version at the same moment.
-      await trx('models')
-        .insert({
-          model_ref: modelRef,
-          next_version: 1,
-          registered_by_api: false,
-          entity: null,
-          created_by: context.actor,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict('model_ref')
-        .ignore();
-      const existing = await this.lockModel(trx, modelRef);
+      const existing = await this.ensureAndLockModel(
+        trx,
+        modelRef,
+        context.actor,
+        now,
+      );
       if (existing.registered_by_api && !existing.deleted_at) {
         throw new ConflictError(`model ${modelRef} is already registered`);
       }
@@ -1232,6 +1215,32 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
   }
 
   // --- helpers -----------------------------------------------------------------------
+
+  /**
+   * Creates the model row when it is missing and locks it. Insert-or-keep, then lock: a plain
+   * insert would fail with a unique violation when another replica creates the same model
+   * row at the same moment.
+   */
+  private async ensureAndLockModel(
+    trx: Knex.Transaction,
+    modelRef: string,
+    actor: string,
+    now: Date,
+  ): Promise<ModelRow> {
+    await trx('models')
+      .insert({
+        model_ref: modelRef,
+        next_version: 1,
+        registered_by_api: false,
+        entity: null,
+        created_by: actor,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict('model_ref')
+      .ignore();
+    return this.lockModel(trx, modelRef);
+  }
 
   private async lockModel(
     trx: Knex.Transaction,

@@ -27,6 +27,7 @@ import {
 } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
+import { serverMessage } from '../errors';
 
 const useStyles = makeStyles(theme => ({
   secondary: { color: theme.palette.text.secondary },
@@ -48,14 +49,11 @@ export function modelRefsOf(entity: Entity): string[] {
 }
 
 function messageOf(error: unknown) {
-  const e = error as Error & {
-    cause?: { message?: string };
-    response?: { status?: number };
-  };
+  const e = error as Error & { response?: { status?: number } };
   if (e.response?.status === 404) {
     return 'not found in the registry, or not visible to you';
   }
-  return e.cause?.message ?? e.message ?? String(error);
+  return serverMessage(error);
 }
 
 /** "production v5 · staging v6 · 6 versions, latest v6" */

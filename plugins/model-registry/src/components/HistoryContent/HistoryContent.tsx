@@ -33,6 +33,7 @@ import HistoryIcon from '@material-ui/icons/History';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { modelRegistryApiRef } from '../../api';
+import { errorTitle } from '../errors';
 
 const PAGE_SIZE = 50;
 
@@ -232,11 +233,6 @@ function Entry(props: { entry: HistoryEntry; rules: StageRules }) {
       />
     </ListItem>
   );
-}
-
-function errorTitle(prefix: string, error: Error) {
-  const cause = (error as Error & { cause?: { message?: string } }).cause;
-  return `${prefix}: ${cause?.message ?? error.message}`;
 }
 
 /**

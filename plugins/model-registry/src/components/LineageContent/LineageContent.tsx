@@ -39,6 +39,7 @@ import {
 import { useNavigate } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
+import { errorTitle } from '../errors';
 
 const useStyles = makeStyles(theme => ({
   select: { minWidth: 240 },
@@ -124,12 +125,6 @@ export type LineageGraphNode = {
 type GraphEdge = DependencyGraphTypes.DependencyEdge<{ relation: string }>;
 
 const MAX_LABEL = 36;
-
-/** The server's message of a failed request (a ResponseError carries it as its cause). */
-function errorTitle(prefix: string, error: Error) {
-  const cause = (error as Error & { cause?: { message?: string } }).cause;
-  return `${prefix}: ${cause?.message ?? error.message}`;
-}
 
 function truncate(text: string) {
   return text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text;

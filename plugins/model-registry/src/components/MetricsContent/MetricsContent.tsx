@@ -25,6 +25,7 @@ import {
 } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
+import { errorTitle } from '../errors';
 
 const PRODUCTION = 'production';
 
@@ -318,11 +319,6 @@ export function MetricChart(props: { metric: string; points: Point[] }) {
       </g>
     </svg>
   );
-}
-
-function errorTitle(prefix: string, error: Error) {
-  const cause = (error as Error & { cause?: { message?: string } }).cause;
-  return `${prefix}: ${cause?.message ?? error.message}`;
 }
 
 /**

@@ -45,6 +45,7 @@ import SearchIcon from '@material-ui/icons/Search';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
 import { modelRegistryApiRef } from '../../api';
+import { errorTitle } from '../errors';
 
 /** Models per page. */
 export const PAGE_SIZE = 20;
@@ -75,11 +76,6 @@ type PageRef = { cursor?: string; offset: number };
 function trimmed(value: string) {
   const t = value.trim();
   return t ? t : undefined;
-}
-
-function errorTitle(prefix: string, error: Error) {
-  const cause = (error as Error & { cause?: { message?: string } }).cause;
-  return `${prefix}: ${cause?.message ?? error.message}`;
 }
 
 function OwnerLink(props: { owner?: string }) {
