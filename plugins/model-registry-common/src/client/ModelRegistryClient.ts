@@ -293,17 +293,52 @@ export class ModelRegistryClient {
     return unwrap(this.api.findLinkedVersions({ query }, options));
   }
 
+  /** Versions fine-tuned (transitively) from the model's versions, one page at a time. */
   getDescendants(
     model: ModelRefLike,
-    depth?: number,
+    query: { depth?: number; limit?: number; cursor?: string } = {},
     options?: ModelRegistryRequestOptions,
   ) {
     return unwrap(
-      this.api.getDescendants(
-        { path: modelPath(model), query: { depth } },
-        options,
-      ),
+      this.api.getDescendants({ path: modelPath(model), query }, options),
     );
+  }
+
+  /**
+   * The registry summaries of several models in one request, in the order asked; null for
+   * a model that does not exist or that the caller cannot read.
+   */
+  getModelsByRefs(
+    entityRefs: string[],
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.getModelsByRefs({ body: { entityRefs } }, options),
+    );
+  }
+
+  /** A page of the models registered through the API (service credentials only). */
+  listApiModels(
+    query: { limit?: number; cursor?: string } = {},
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(this.api.listApiModels({ query }, options));
+  }
+
+  /**
+   * One model registered through the API, or undefined when it is not (or no longer)
+   * registered through the API (service credentials only).
+   */
+  async getApiModel(
+    model: ModelRefLike,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    const res = await this.api.getApiModel({ path: modelPath(model) }, options);
+    if (res.status === 404) return undefined;
+    if (!res.ok) {
+      throw await ResponseError.fromResponse(res as unknown as Response);
+    }
+    return res.json();
   }
 
   listModelHistory(

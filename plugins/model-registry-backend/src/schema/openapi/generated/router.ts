@@ -32,6 +32,8 @@ export const spec = {
         description: "The model entity's namespace.",
         schema: {
           type: 'string',
+          minLength: 1,
+          maxLength: 63,
         },
       },
       name: {
@@ -41,16 +43,18 @@ export const spec = {
         description: "The model entity's name.",
         schema: {
           type: 'string',
+          minLength: 1,
+          maxLength: 63,
         },
       },
       version: {
         name: 'version',
         in: 'path',
         required: true,
-        description: 'The version number.',
+        description:
+          'The version number, a canonical decimal integer (no sign, no leading zero).',
         schema: {
-          type: 'integer',
-          minimum: 1,
+          $ref: '#/components/schemas/VersionNumber',
         },
       },
       alias: {
@@ -59,25 +63,51 @@ export const spec = {
         required: true,
         schema: {
           type: 'string',
+          minLength: 1,
+          maxLength: 255,
         },
       },
       limit: {
         name: 'limit',
         in: 'query',
         required: false,
-        description: 'Page size; at most 100 (larger values are a 400).',
+        description:
+          'Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).',
         schema: {
           type: 'integer',
+          format: 'int32',
           minimum: 1,
+          maximum: 100,
         },
       },
       cursor: {
         name: 'cursor',
         in: 'query',
         required: false,
-        description: 'The nextCursor of the previous page.',
+        description:
+          'The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).',
         schema: {
           type: 'string',
+          maxLength: 4096,
+        },
+      },
+      depth: {
+        name: 'depth',
+        in: 'query',
+        description: 'How many edges to follow, from 1 to 10 (default 3).',
+        schema: {
+          type: 'integer',
+          format: 'int32',
+          minimum: 1,
+          maximum: 10,
+        },
+      },
+      comment: {
+        name: 'comment',
+        in: 'query',
+        description: 'Why; recorded in the history.',
+        schema: {
+          $ref: '#/components/schemas/Comment',
         },
       },
     },
@@ -126,18 +156,39 @@ export const spec = {
         },
         required: ['error', 'response'],
       },
+      VersionNumber: {
+        type: 'integer',
+        format: 'int32',
+        minimum: 1,
+        maximum: 2147483647,
+      },
+      Comment: {
+        type: 'string',
+        maxLength: 5000,
+      },
       ModelVersionStatus: {
         type: 'string',
         enum: ['pending', 'ready', 'failed'],
       },
-      StringMap: {
+      Tags: {
         type: 'object',
+        maxProperties: 100,
         additionalProperties: {
           type: 'string',
+          maxLength: 5000,
         },
       },
-      NumberMap: {
+      Params: {
         type: 'object',
+        maxProperties: 500,
+        additionalProperties: {
+          type: 'string',
+          maxLength: 6000,
+        },
+      },
+      Metrics: {
+        type: 'object',
+        maxProperties: 500,
         additionalProperties: {
           type: 'number',
         },
@@ -148,21 +199,27 @@ export const spec = {
         properties: {
           markdown: {
             type: 'string',
+            maxLength: 100000,
           },
           intendedUse: {
             type: 'string',
+            maxLength: 100000,
           },
           limitations: {
             type: 'string',
+            maxLength: 100000,
           },
           trainingData: {
             type: 'string',
+            maxLength: 100000,
           },
           evaluation: {
             type: 'string',
+            maxLength: 100000,
           },
           ethicalConsiderations: {
             type: 'string',
+            maxLength: 100000,
           },
         },
       },
@@ -172,9 +229,11 @@ export const spec = {
         properties: {
           repository: {
             type: 'string',
+            maxLength: 2048,
           },
           commit: {
             type: 'string',
+            maxLength: 255,
           },
         },
       },
@@ -199,17 +258,19 @@ export const spec = {
           },
           entityRef: {
             type: 'string',
+            maxLength: 255,
             description:
               'A catalog entity ref with kind, e.g. resource:default/card-transactions.',
           },
           version: {
-            type: 'integer',
-            minimum: 1,
+            $ref: '#/components/schemas/VersionNumber',
             description: 'For an mlmodel target, the version it points to.',
           },
           uri: {
             type: 'string',
-            description: 'An external URI (commit, run, serving endpoint).',
+            maxLength: 2048,
+            description:
+              'An external URI (commit, run, serving endpoint) with an allow-listed scheme.',
           },
         },
       },
@@ -284,6 +345,11 @@ export const spec = {
         properties: {
           root: {
             type: 'string',
+          },
+          truncated: {
+            type: 'boolean',
+            description:
+              'True when the walk stopped at the node cap before the requested depth.',
           },
           nodes: {
             type: 'array',
@@ -371,13 +437,13 @@ export const spec = {
             additionalProperties: {},
           },
           metrics: {
-            $ref: '#/components/schemas/NumberMap',
+            $ref: '#/components/schemas/Metrics',
           },
           params: {
-            $ref: '#/components/schemas/StringMap',
+            $ref: '#/components/schemas/Params',
           },
           tags: {
-            $ref: '#/components/schemas/StringMap',
+            $ref: '#/components/schemas/Tags',
           },
           card: {
             $ref: '#/components/schemas/VersionCard',
@@ -406,50 +472,58 @@ export const spec = {
         properties: {
           source: {
             type: 'string',
-            description: 'Artifact location; only allow-listed URI schemes.',
+            minLength: 1,
+            maxLength: 2048,
+            description:
+              'Artifact location; only allow-listed URI schemes, with an authority and no credentials.',
           },
           status: {
             $ref: '#/components/schemas/ModelVersionStatus',
           },
           runId: {
             type: 'string',
+            maxLength: 255,
           },
           runLink: {
             type: 'string',
+            maxLength: 2048,
           },
           code: {
             $ref: '#/components/schemas/Code',
           },
           framework: {
             type: 'string',
+            maxLength: 63,
           },
           description: {
             type: 'string',
+            maxLength: 5000,
           },
           signature: {
             type: 'object',
             additionalProperties: {},
           },
           metrics: {
-            $ref: '#/components/schemas/NumberMap',
+            $ref: '#/components/schemas/Metrics',
           },
           params: {
-            $ref: '#/components/schemas/StringMap',
+            $ref: '#/components/schemas/Params',
           },
           tags: {
-            $ref: '#/components/schemas/StringMap',
+            $ref: '#/components/schemas/Tags',
           },
           card: {
             $ref: '#/components/schemas/VersionCard',
           },
           lineage: {
             type: 'array',
+            maxItems: 100,
             items: {
               $ref: '#/components/schemas/LineageEdgeInput',
             },
           },
           comment: {
-            type: 'string',
+            $ref: '#/components/schemas/Comment',
           },
         },
       },
@@ -462,9 +536,11 @@ export const spec = {
           },
           runId: {
             type: ['string', 'null'],
+            maxLength: 255,
           },
           runLink: {
             type: ['string', 'null'],
+            maxLength: 2048,
           },
           code: {
             oneOf: [
@@ -478,24 +554,29 @@ export const spec = {
           },
           framework: {
             type: ['string', 'null'],
+            maxLength: 63,
           },
           description: {
             type: ['string', 'null'],
+            maxLength: 5000,
           },
           signature: {
             type: ['object', 'null'],
             additionalProperties: {},
           },
           metrics: {
-            $ref: '#/components/schemas/NumberMap',
+            $ref: '#/components/schemas/Metrics',
           },
           params: {
-            $ref: '#/components/schemas/StringMap',
+            $ref: '#/components/schemas/Params',
           },
           tags: {
             type: 'object',
+            maxProperties: 100,
+            description: 'Keys set to null are removed; others are set.',
             additionalProperties: {
               type: ['string', 'null'],
+              maxLength: 5000,
             },
           },
           card: {
@@ -509,7 +590,7 @@ export const spec = {
             ],
           },
           comment: {
-            type: 'string',
+            $ref: '#/components/schemas/Comment',
           },
         },
       },
@@ -520,9 +601,11 @@ export const spec = {
         properties: {
           stage: {
             type: 'string',
+            minLength: 1,
+            maxLength: 63,
           },
           comment: {
-            type: 'string',
+            $ref: '#/components/schemas/Comment',
           },
         },
       },
@@ -567,11 +650,10 @@ export const spec = {
         required: ['version'],
         properties: {
           version: {
-            type: 'integer',
-            minimum: 1,
+            $ref: '#/components/schemas/VersionNumber',
           },
           comment: {
-            type: 'string',
+            $ref: '#/components/schemas/Comment',
           },
         },
       },
@@ -595,7 +677,7 @@ export const spec = {
             type: 'string',
           },
           comment: {
-            type: 'string',
+            $ref: '#/components/schemas/Comment',
           },
           before: {},
           after: {},
@@ -680,52 +762,76 @@ export const spec = {
         properties: {
           name: {
             type: 'string',
+            minLength: 1,
+            maxLength: 63,
           },
           namespace: {
             type: 'string',
+            minLength: 1,
+            maxLength: 63,
           },
           title: {
             type: 'string',
+            maxLength: 255,
           },
           description: {
             type: 'string',
+            maxLength: 5000,
           },
           owner: {
             type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            description:
+              'The owning group or user, an entity ref (kind group by default).',
           },
           type: {
             type: 'string',
+            minLength: 1,
+            maxLength: 63,
             description: 'The task, e.g. classification.',
           },
           lifecycle: {
             type: 'string',
+            maxLength: 63,
           },
           system: {
             type: 'string',
+            maxLength: 255,
+            description: 'The system, an entity ref (kind system by default).',
           },
           framework: {
             type: 'string',
+            maxLength: 63,
           },
           dependsOn: {
             type: 'array',
+            maxItems: 100,
+            description:
+              'Training data and base models, entity refs with a kind (resource, mlmodel, component, api).',
             items: {
               type: 'string',
+              maxLength: 255,
             },
           },
           tags: {
             type: 'array',
+            maxItems: 100,
             items: {
               type: 'string',
+              maxLength: 63,
             },
           },
           card: {
             type: 'object',
+            maxProperties: 50,
             additionalProperties: {
               type: 'string',
+              maxLength: 100000,
             },
           },
           comment: {
-            type: 'string',
+            $ref: '#/components/schemas/Comment',
           },
         },
       },
@@ -918,11 +1024,7 @@ export const spec = {
             $ref: '#/components/parameters/name',
           },
           {
-            name: 'comment',
-            in: 'query',
-            schema: {
-              type: 'string',
-            },
+            $ref: '#/components/parameters/comment',
           },
         ],
         responses: {
@@ -1167,11 +1269,7 @@ export const spec = {
             $ref: '#/components/parameters/version',
           },
           {
-            name: 'comment',
-            in: 'query',
-            schema: {
-              type: 'string',
-            },
+            $ref: '#/components/parameters/comment',
           },
         ],
         responses: {
@@ -1249,12 +1347,7 @@ export const spec = {
             },
           },
           {
-            name: 'depth',
-            in: 'query',
-            schema: {
-              type: 'integer',
-              minimum: 1,
-            },
+            $ref: '#/components/parameters/depth',
           },
         ],
         responses: {
@@ -1302,7 +1395,7 @@ export const spec = {
                     },
                   },
                   comment: {
-                    type: 'string',
+                    $ref: '#/components/schemas/Comment',
                   },
                 },
               },
@@ -1517,11 +1610,7 @@ export const spec = {
             $ref: '#/components/parameters/alias',
           },
           {
-            name: 'comment',
-            in: 'query',
-            schema: {
-              type: 'string',
-            },
+            $ref: '#/components/parameters/comment',
           },
         ],
         responses: {
@@ -1584,7 +1673,7 @@ export const spec = {
       get: {
         operationId: 'GetDescendants',
         description:
-          'Versions fine-tuned (transitively) from any version of this model.',
+          'Versions fine-tuned (transitively) from any version of this model, through versions the caller can read.',
         parameters: [
           {
             $ref: '#/components/parameters/namespace',
@@ -1593,17 +1682,18 @@ export const spec = {
             $ref: '#/components/parameters/name',
           },
           {
-            name: 'depth',
-            in: 'query',
-            schema: {
-              type: 'integer',
-              minimum: 1,
-            },
+            $ref: '#/components/parameters/depth',
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
           },
         ],
         responses: {
           '200': {
-            description: 'The descendants the caller can read.',
+            description: 'A page of the descendants the caller can read.',
             content: {
               'application/json': {
                 schema: {
@@ -1639,6 +1729,9 @@ export const spec = {
                         },
                       },
                     },
+                    nextCursor: {
+                      type: 'string',
+                    },
                   },
                 },
               },
@@ -1663,6 +1756,8 @@ export const spec = {
             description: 'An entity ref with kind, or a URI.',
             schema: {
               type: 'string',
+              minLength: 1,
+              maxLength: 2048,
             },
           },
           {
@@ -1708,14 +1803,84 @@ export const spec = {
         },
       },
     },
+    '/models/by-refs': {
+      post: {
+        operationId: 'GetModelsByRefs',
+        description:
+          'The registry summaries of several models in one request (e.g. the models a service uses), in the order asked; null for a model that does not exist or that the caller cannot read.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['entityRefs'],
+                properties: {
+                  entityRefs: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 100,
+                    items: {
+                      type: 'string',
+                      minLength: 1,
+                      maxLength: 255,
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'One summary (or null) per ref.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        oneOf: [
+                          {
+                            $ref: '#/components/schemas/ModelSummary',
+                          },
+                          {
+                            type: 'null',
+                          },
+                        ],
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/entity-provider/models': {
       get: {
         operationId: 'ListApiModels',
         description:
-          "Models registered through the API, as MLModel entities; for the catalog module's entity provider (service credentials only).",
+          "Models registered through the API, as MLModel entities, in ref order; for the catalog module's entity provider (service credentials only).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+        ],
         responses: {
           '200': {
-            description: 'Every API-registered model.',
+            description: 'A page of API-registered models.',
             content: {
               'application/json': {
                 schema: {
@@ -1728,7 +1893,40 @@ export const spec = {
                         $ref: '#/components/schemas/RegisteredModel',
                       },
                     },
+                    nextCursor: {
+                      type: 'string',
+                    },
                   },
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/entity-provider/models/{namespace}/{name}': {
+      get: {
+        operationId: 'GetApiModel',
+        description:
+          "One model registered through the API (404 when it is not, or no longer); for the entity provider's incremental updates (service credentials only).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The model as an MLModel entity.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RegisteredModel',
                 },
               },
             },

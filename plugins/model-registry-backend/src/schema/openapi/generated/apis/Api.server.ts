@@ -9,6 +9,8 @@ import { AddLineageRequest } from '../models/AddLineageRequest.model';
 import { AliasInput } from '../models/AliasInput.model';
 import { FindLinkedVersions200Response } from '../models/FindLinkedVersions200Response.model';
 import { GetDescendants200Response } from '../models/GetDescendants200Response.model';
+import { GetModelsByRefs200Response } from '../models/GetModelsByRefs200Response.model';
+import { GetModelsByRefsRequest } from '../models/GetModelsByRefsRequest.model';
 import { LineageGraph } from '../models/LineageGraph.model';
 import { LineageRelation } from '../models/LineageRelation.model';
 import { ListAliases200Response } from '../models/ListAliases200Response.model';
@@ -95,6 +97,16 @@ export type FindLinkedVersions = {
 /**
  * @public
  */
+export type GetApiModel = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  response: RegisteredModel | Error;
+};
+/**
+ * @public
+ */
 export type GetDescendants = {
   path: {
     namespace: string;
@@ -102,6 +114,8 @@ export type GetDescendants = {
   };
   query: {
     depth?: number;
+    limit?: number;
+    cursor?: string;
   };
   response: GetDescendants200Response | Error;
 };
@@ -129,6 +143,13 @@ export type GetModel = {
     name: string;
   };
   response: ModelSummary | Error;
+};
+/**
+ * @public
+ */
+export type GetModelsByRefs = {
+  body: GetModelsByRefsRequest;
+  response: GetModelsByRefs200Response | Error;
 };
 /**
  * @public
@@ -166,6 +187,10 @@ export type ListAliases = {
  * @public
  */
 export type ListApiModels = {
+  query: {
+    limit?: number;
+    cursor?: string;
+  };
   response: ListApiModels200Response | Error;
 };
 /**
@@ -304,11 +329,15 @@ export type EndpointMap = {
 
   '#get|/lineage/dependents': FindLinkedVersions;
 
+  '#get|/entity-provider/models/{namespace}/{name}': GetApiModel;
+
   '#get|/models/{namespace}/{name}/descendants': GetDescendants;
 
   '#get|/models/{namespace}/{name}/versions/{version}/lineage': GetLineage;
 
   '#get|/models/{namespace}/{name}': GetModel;
+
+  '#post|/models/by-refs': GetModelsByRefs;
 
   '#get|/models/{namespace}/{name}/versions/{version}': GetVersion;
 

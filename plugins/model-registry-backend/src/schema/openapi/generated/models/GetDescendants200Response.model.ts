@@ -10,4 +10,5 @@ import { GetDescendants200ResponseItemsInner } from '../models/GetDescendants200
  */
 export interface GetDescendants200Response {
   items: Array<GetDescendants200ResponseItemsInner>;
+  nextCursor?: string;
 }

@@ -20,6 +20,9 @@ export interface ModelVersionPatch {
   signature?: { [key: string]: any };
   metrics?: { [key: string]: number };
   params?: { [key: string]: string };
+  /**
+   * Keys set to null are removed; others are set.
+   */
   tags?: { [key: string]: string | null };
   card?: VersionCard | null;
   comment?: string;

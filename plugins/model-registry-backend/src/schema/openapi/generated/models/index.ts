@@ -10,6 +10,8 @@ export * from '../models/ErrorResponse.model';
 export * from '../models/FindLinkedVersions200Response.model';
 export * from '../models/GetDescendants200Response.model';
 export * from '../models/GetDescendants200ResponseItemsInner.model';
+export * from '../models/GetModelsByRefs200Response.model';
+export * from '../models/GetModelsByRefsRequest.model';
 export * from '../models/HistoryEntry.model';
 export * from '../models/LineageEdge.model';
 export * from '../models/LineageEdgeInput.model';

@@ -14,6 +14,8 @@ import { AddLineageRequest } from '../models/AddLineageRequest.model';
 import { AliasInput } from '../models/AliasInput.model';
 import { FindLinkedVersions200Response } from '../models/FindLinkedVersions200Response.model';
 import { GetDescendants200Response } from '../models/GetDescendants200Response.model';
+import { GetModelsByRefs200Response } from '../models/GetModelsByRefs200Response.model';
+import { GetModelsByRefsRequest } from '../models/GetModelsByRefsRequest.model';
 import { LineageGraph } from '../models/LineageGraph.model';
 import { LineageRelation } from '../models/LineageRelation.model';
 import { ListAliases200Response } from '../models/ListAliases200Response.model';
@@ -112,6 +114,15 @@ export type FindLinkedVersions = {
 /**
  * @public
  */
+export type GetApiModel = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+};
+/**
+ * @public
+ */
 export type GetDescendants = {
   path: {
     namespace: string;
@@ -119,6 +130,8 @@ export type GetDescendants = {
   };
   query: {
     depth?: number;
+    limit?: number;
+    cursor?: string;
   };
 };
 /**
@@ -143,6 +156,12 @@ export type GetModel = {
     namespace: string;
     name: string;
   };
+};
+/**
+ * @public
+ */
+export type GetModelsByRefs = {
+  body: GetModelsByRefsRequest;
 };
 /**
  * @public
@@ -176,7 +195,12 @@ export type ListAliases = {
 /**
  * @public
  */
-export type ListApiModels = {};
+export type ListApiModels = {
+  query: {
+    limit?: number;
+    cursor?: string;
+  };
+};
 /**
  * @public
  */
@@ -311,7 +335,7 @@ export class DefaultApiClient {
   /**
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param version - The version number.
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
    * @param addLineageRequest -
    */
   public async addLineage(
@@ -343,7 +367,7 @@ export class DefaultApiClient {
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
    * @param alias -
-   * @param comment -
+   * @param comment - Why; recorded in the history.
    */
   public async deleteAlias(
     // @ts-ignore
@@ -374,7 +398,7 @@ export class DefaultApiClient {
    * Deletes a model registered through the API (versions and history are kept).
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param comment -
+   * @param comment - Why; recorded in the history.
    */
   public async deleteModel(
     // @ts-ignore
@@ -404,8 +428,8 @@ export class DefaultApiClient {
    * Deletes a version; its number stays reserved and its history is kept.
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param version - The version number.
-   * @param comment -
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
+   * @param comment - Why; recorded in the history.
    */
   public async deleteVersion(
     // @ts-ignore
@@ -436,8 +460,8 @@ export class DefaultApiClient {
    * Versions with a lineage edge to a target, e.g. every version trained on a dataset.
    * @param target - An entity ref with kind, or a URI.
    * @param relation -
-   * @param limit - Page size; at most 100 (larger values are a 400).
-   * @param cursor - The nextCursor of the previous page.
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
    */
   public async findLinkedVersions(
     // @ts-ignore
@@ -462,10 +486,40 @@ export class DefaultApiClient {
   }
 
   /**
-   * Versions fine-tuned (transitively) from any version of this model.
+   * One model registered through the API (404 when it is not, or no longer); for the entity provider\'s incremental updates (service credentials only).
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param depth -
+   */
+  public async getApiModel(
+    // @ts-ignore
+    request: GetApiModel,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<RegisteredModel>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/entity-provider/models/{namespace}/{name}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Versions fine-tuned (transitively) from any version of this model, through versions the caller can read.
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   * @param depth - How many edges to follow, from 1 to 10 (default 3).
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
    */
   public async getDescendants(
     // @ts-ignore
@@ -474,7 +528,7 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<GetDescendants200Response>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/models/{namespace}/{name}/descendants{?depth}`;
+    const uriTemplate = `/models/{namespace}/{name}/descendants{?depth,limit,cursor}`;
 
     const uri = parser.parse(uriTemplate).expand({
       namespace: request.path.namespace,
@@ -494,9 +548,9 @@ export class DefaultApiClient {
   /**
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param version - The version number.
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
    * @param direction -
-   * @param depth -
+   * @param depth - How many edges to follow, from 1 to 10 (default 3).
    */
   public async getLineage(
     // @ts-ignore
@@ -551,9 +605,34 @@ export class DefaultApiClient {
   }
 
   /**
+   * The registry summaries of several models in one request (e.g. the models a service uses), in the order asked; null for a model that does not exist or that the caller cannot read.
+   * @param getModelsByRefsRequest -
+   */
+  public async getModelsByRefs(
+    // @ts-ignore
+    request: GetModelsByRefs,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GetModelsByRefs200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/by-refs`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param version - The version number.
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
    */
   public async getVersion(
     // @ts-ignore
@@ -636,7 +715,9 @@ export class DefaultApiClient {
   }
 
   /**
-   * Models registered through the API, as MLModel entities; for the catalog module\'s entity provider (service credentials only).
+   * Models registered through the API, as MLModel entities, in ref order; for the catalog module\'s entity provider (service credentials only).
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
    */
   public async listApiModels(
     // @ts-ignore
@@ -645,9 +726,11 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<ListApiModels200Response>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/entity-provider/models`;
+    const uriTemplate = `/entity-provider/models{?limit,cursor}`;
 
-    const uri = parser.parse(uriTemplate).expand({});
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {
@@ -661,8 +744,8 @@ export class DefaultApiClient {
   /**
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param limit - Page size; at most 100 (larger values are a 400).
-   * @param cursor - The nextCursor of the previous page.
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
    */
   public async listModelHistory(
     // @ts-ignore
@@ -690,8 +773,8 @@ export class DefaultApiClient {
 
   /**
    * Models the caller can read, with their registry summary (one catalog query and one round of registry queries per page).
-   * @param limit - Page size; at most 100 (larger values are a 400).
-   * @param cursor - The nextCursor of the previous page.
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
    * @param owner -
    * @param task -
    * @param lifecycle -
@@ -723,9 +806,9 @@ export class DefaultApiClient {
   /**
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param version - The version number.
-   * @param limit - Page size; at most 100 (larger values are a 400).
-   * @param cursor - The nextCursor of the previous page.
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
    */
   public async listVersionHistory(
     // @ts-ignore
@@ -755,8 +838,8 @@ export class DefaultApiClient {
   /**
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param limit - Page size; at most 100 (larger values are a 400).
-   * @param cursor - The nextCursor of the previous page.
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
    * @param sort -
    * @param order -
    * @param stage -
@@ -884,7 +967,7 @@ export class DefaultApiClient {
    * Moves the version to a stage; the previous occupant of a single-occupancy stage is archived in the same transaction.
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param version - The version number.
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
    * @param stageTransition -
    */
   public async transitionStage(
@@ -915,7 +998,7 @@ export class DefaultApiClient {
   /**
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
-   * @param version - The version number.
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
    * @param modelVersionPatch -
    */
   public async updateVersion(

@@ -19,7 +19,7 @@ export interface LineageEdgeInput {
    */
   version?: number;
   /**
-   * An external URI (commit, run, serving endpoint).
+   * An external URI (commit, run, serving endpoint) with an allow-listed scheme.
    */
   uri?: string;
 }

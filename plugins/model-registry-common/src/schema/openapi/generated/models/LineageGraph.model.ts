@@ -11,6 +11,10 @@ import { LineageNode } from '../models/LineageNode.model';
  */
 export interface LineageGraph {
   root: string;
+  /**
+   * True when the walk stopped at the node cap before the requested depth.
+   */
+  truncated?: boolean;
   nodes: Array<LineageNode>;
   edges: Array<LineageGraphEdgesInner>;
 }

@@ -10,4 +10,5 @@ import { RegisteredModel } from '../models/RegisteredModel.model';
  */
 export interface ListApiModels200Response {
   items: Array<RegisteredModel>;
+  nextCursor?: string;
 }

@@ -12,14 +12,23 @@ export interface NewModel {
   namespace?: string;
   title?: string;
   description?: string;
+  /**
+   * The owning group or user, an entity ref (kind group by default).
+   */
   owner: string;
   /**
    * The task, e.g. classification.
    */
   type: string;
   lifecycle?: string;
+  /**
+   * The system, an entity ref (kind system by default).
+   */
   system?: string;
   framework?: string;
+  /**
+   * Training data and base models, entity refs with a kind (resource, mlmodel, component, api).
+   */
   dependsOn?: Array<string>;
   tags?: Array<string>;
   card?: { [key: string]: string };

@@ -13,7 +13,7 @@ import { VersionCard } from '../models/VersionCard.model';
  */
 export interface NewModelVersion {
   /**
-   * Artifact location; only allow-listed URI schemes.
+   * Artifact location; only allow-listed URI schemes, with an authority and no credentials.
    */
   source: string;
   status?: ModelVersionStatus;
