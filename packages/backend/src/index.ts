@@ -3,6 +3,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { startBackendOrExit } from './startup/startBackendOrExit';
 
 const backend = createBackend();
 
@@ -73,4 +74,6 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
-backend.start();
+// A failed start exits with code 1 so that an orchestrator restarts the process
+// (docs/operations.md).
+startBackendOrExit(backend);
