@@ -69,32 +69,45 @@ function describeSchemaError(error: ErrorObject): MLModelValidationIssue {
   }
 }
 
+/** The kinds an MLModel may depend on: training data, base models, services, APIs. */
+const DEPENDENCY_KINDS = ['resource', 'mlmodel', 'component', 'api'];
+
 function checkRef(
   issues: MLModelValidationIssue[],
   field: string,
   ref: string,
-  options: { defaultKind?: string; namespace: string; allowedKinds?: string[] },
+  options: { defaultKind?: string; namespace: string; allowedKinds: string[] },
 ) {
+  let parsed;
   try {
-    const parsed = parseEntityRef(ref, {
+    parsed = parseEntityRef(ref, {
       defaultKind: options.defaultKind,
       defaultNamespace: options.namespace,
     });
-    const kind = parsed.kind.toLocaleLowerCase('en-US');
-    if (options.allowedKinds && !options.allowedKinds.includes(kind)) {
-      issues.push({
-        field,
-        message: `must refer to an entity of kind ${options.allowedKinds.join(
-          ' or ',
-        )}, got "${ref}"`,
-      });
-    }
   } catch {
     issues.push({
       field,
       message: options.defaultKind
         ? `"${ref}" is not a valid entity reference`
         : `"${ref}" is not an entity reference with a kind, such as resource:default/my-dataset`,
+    });
+    return;
+  }
+  const kind = parsed.kind.toLocaleLowerCase('en-US');
+  if (!options.allowedKinds.includes(kind)) {
+    issues.push({
+      field,
+      message: `must refer to an entity of kind ${options.allowedKinds.join(
+        ' or ',
+      )}, got "${ref}"`,
+    });
+  } else if (
+    !catalogRules.isValidNamespace(parsed.namespace) ||
+    !catalogRules.isValidEntityName(parsed.name)
+  ) {
+    issues.push({
+      field,
+      message: `"${ref}" is not a valid entity reference: the name and namespace may contain only letters, digits, "-", "_" and ".", at most 63 characters`,
     });
   }
 }
@@ -151,7 +164,10 @@ export function validateMLModelEntity(
   if (spec && Array.isArray(spec.dependsOn)) {
     spec.dependsOn.forEach((ref, index) => {
       if (typeof ref === 'string' && ref) {
-        checkRef(issues, `spec.dependsOn[${index}]`, ref, { namespace });
+        checkRef(issues, `spec.dependsOn[${index}]`, ref, {
+          namespace,
+          allowedKinds: DEPENDENCY_KINDS,
+        });
       }
     });
   }

@@ -16,6 +16,13 @@ export const DEFAULT_SOURCE_SCHEMES = [
 /** Schemes that can never be allowed: they name local files or run code. @public */
 export const FORBIDDEN_SOURCE_SCHEMES = ['file', 'data', 'javascript', 'blob'];
 
+/**
+ * MLflow's own URI schemes whose canonical form has a path but no authority
+ * (`models:/fraud-detector/3`, `runs:/<run id>/model`); every other scheme needs one.
+ * @public
+ */
+export const PATH_ONLY_SOURCE_SCHEMES = ['models', 'runs', 'mlflow-artifacts'];
+
 /** The longest accepted source URI. @public */
 export const MAX_SOURCE_LENGTH = 2048;
 
@@ -95,6 +102,15 @@ export function checkSourceUri(
   const rest = source.slice(scheme.length + 1);
   if (rest.replace(/^\/+/, '').length === 0) {
     return 'must name a location after the scheme';
+  }
+  if (!PATH_ONLY_SOURCE_SCHEMES.includes(scheme) || rest.startsWith('//')) {
+    const authority = /^\/\/([^/?]*)/.exec(rest)?.[1];
+    if (!authority) {
+      return `must have an authority after the scheme, such as ${scheme}://bucket/path`;
+    }
+    if (authority.includes('@')) {
+      return 'must not contain credentials (user:password@); the registry stores and shows it';
+    }
   }
   return undefined;
 }

@@ -143,10 +143,15 @@ function checkSignature(issues: Issues, value: unknown) {
   }
 }
 
-/** Checks lineage edges to add; every issue names its field. @public */
+/**
+ * Checks lineage edges to add; every issue names its field. A `uri` target follows the same
+ * scheme allow-list and safety rules as a version's source.
+ * @public
+ */
 export function validateLineageEdges(
   edges: unknown,
   field = 'lineage',
+  rules: VersionInputRules = {},
 ): MLModelValidationIssue[] {
   const issues: Issues = [];
   if (edges === undefined) return issues;
@@ -222,13 +227,11 @@ export function validateLineageEdges(
       if (
         checkString(issues, `${at}.uri`, edge.uri, VERSION_LIMITS.urlLength)
       ) {
-        // eslint-disable-next-line no-control-regex
-        if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(edge.uri as string)) {
-          issues.push({
-            field: `${at}.uri`,
-            message: 'must be an absolute URI without whitespace',
-          });
-        }
+        const problem = checkSourceUri(
+          edge.uri,
+          rules.allowedSchemes ?? DEFAULT_SOURCE_SCHEMES,
+        );
+        if (problem) issues.push({ field: `${at}.uri`, message: problem });
       }
     }
   });
@@ -252,7 +255,7 @@ export function validateNewVersionInput(
   );
   if (sourceProblem) issues.push({ field: 'source', message: sourceProblem });
   issues.push(...validateVersionFields(input));
-  issues.push(...validateLineageEdges(input.lineage));
+  issues.push(...validateLineageEdges(input.lineage, 'lineage', rules));
   return issues;
 }
 

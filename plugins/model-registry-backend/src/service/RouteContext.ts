@@ -1,0 +1,50 @@
+import {
+  AuditorService,
+  AuthService,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  ModelNamingRule,
+  StageRules,
+} from '@model-registry/plugin-model-registry-common';
+import { ModelRegistryStore } from '../database/ModelRegistryStore';
+import { createOpenApiRouter } from '../schema/openapi';
+import { MutationFrame } from './mutationFrame';
+import { ModelAccess } from './ModelAccess';
+
+/** What createRouter needs. */
+export type RouterOptions = {
+  store: ModelRegistryStore;
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  logger: LoggerService;
+  /** The plugin's own credentials, to check that a new model's name is free. */
+  auth?: AuthService;
+  /** Reads a user's ownership refs, for requireOwnerMembership. */
+  userInfo?: UserInfoService;
+  /**
+   * Users may register a model through the API only with an owner they belong to (one of
+   * their ownership refs). Services are not affected. Default true in the plugin.
+   */
+  requireOwnerMembership?: boolean;
+  stageRules: StageRules;
+  namingRule: ModelNamingRule;
+  allowedSourceSchemes: string[];
+  /** Called after a model is registered or deleted through the API. */
+  onModelsChanged?: (modelRef: string) => void;
+};
+
+/** The typed router the route modules add their routes to. */
+export type RegistryRouter = Awaited<ReturnType<typeof createOpenApiRouter>>;
+
+/** What every route module gets: the options, catalog access and the mutation frame. */
+export type RouteContext = RouterOptions & {
+  access: ModelAccess;
+  frame: MutationFrame;
+};
