@@ -6,9 +6,11 @@ export interface Config {
     /** The catalog entity provider for models registered through the registry API. */
     entityProvider?: {
       /**
-       * How often the catalog re-reads the registry's API-registered models. It also
-       * re-reads them immediately whenever the registry announces a change.
-       * Default: every 30 seconds, with a timeout of 1 minute.
+       * How often the catalog re-reads every API-registered model (a full refresh, page
+       * by page). Changes reach the catalog sooner: whenever the registry announces a
+       * change of a model, the provider reads that one model right away. The full
+       * refresh also runs at startup and catches whatever an announcement missed.
+       * Default: every 10 minutes, with a timeout of 5 minutes.
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };

@@ -11,8 +11,8 @@ import { RegistryModelEntityProvider } from './provider/RegistryModelEntityProvi
 /**
  * Adds the MLModel kind to the catalog: validation against its schema and the
  * naming rule (`modelRegistry.naming`), its relations, and the models registered
- * through the model registry API (refreshed on `modelRegistry.entityProvider.schedule`
- * and whenever the registry announces a change).
+ * through the model registry API (one model whenever the registry announces its change,
+ * all of them on `modelRegistry.entityProvider.schedule`, by default every 10 minutes).
  * @public
  */
 export const catalogModuleModelRegistry = createBackendModule({

@@ -12,29 +12,45 @@ import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
   Entity,
+  parseEntityRef,
+  stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
   DeferredEntity,
   EntityProvider,
   EntityProviderConnection,
+  EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
-import { MODEL_REGISTRY_MODELS_TOPIC } from '@model-registry/plugin-model-registry-common';
+import {
+  MODEL_REGISTRY_MODELS_TOPIC,
+  ModelRegistryClient,
+} from '@model-registry/plugin-model-registry-common';
+import { SerialTaskQueue } from './SerialTaskQueue';
 
 // The topic is defined once, in model-registry-common, and re-exported here.
 export { MODEL_REGISTRY_MODELS_TOPIC };
 
-/** The config key of the provider's refresh schedule. */
+/** The config key of the provider's full refresh schedule. */
 const SCHEDULE_CONFIG_KEY = 'modelRegistry.entityProvider.schedule';
 
-/** The refresh schedule when none is configured. */
+/**
+ * The full refresh schedule when none is configured. Changes arrive as events, one
+ * model at a time; the full refresh only catches what an event missed.
+ */
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { seconds: 30 },
-  timeout: { minutes: 1 },
+  frequency: { minutes: 10 },
+  timeout: { minutes: 5 },
 };
 
 /** How long one request to the registry may take before it is abandoned. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Models per page of a full refresh (the registry's largest page). */
+const PAGE_SIZE = 100;
+
+/** One API-registered model as the registry's entity-provider endpoints return it. */
+type ApiModel = { entityRef: string; entity: object };
 
 /** An error with its cause (fetch reports a refused connection only in the cause). */
 function describeError(error: unknown): string {
@@ -42,66 +58,46 @@ function describeError(error: unknown): string {
   return cause ? `${error} (${cause})` : String(error);
 }
 
-/** One API-registered model as the registry's entity-provider endpoint returns it. */
-type RegistryModel = { entityRef: string; entity: Entity };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Checks the shape of `GET /entity-provider/models`. Any malformed item rejects the
- * whole response: a full mutation built from part of it would remove the rest.
- */
-function parseRegistryModels(body: unknown): RegistryModel[] {
-  if (!isRecord(body) || !Array.isArray(body.items)) {
-    throw new Error('the response has no items array');
+/** The event's model ref, normalised, or undefined when it names no MLModel. */
+function readModelRef(eventPayload: unknown): string | undefined {
+  const modelRef = (eventPayload as { modelRef?: unknown } | undefined)
+    ?.modelRef;
+  if (typeof modelRef !== 'string') {
+    return undefined;
   }
-  return body.items.map((item: unknown, index: number) => {
-    const entity = isRecord(item) ? item.entity : undefined;
-    if (
-      !isRecord(item) ||
-      typeof item.entityRef !== 'string' ||
-      !item.entityRef ||
-      !isRecord(entity) ||
-      typeof entity.apiVersion !== 'string' ||
-      typeof entity.kind !== 'string' ||
-      !isRecord(entity.metadata) ||
-      typeof entity.metadata.name !== 'string'
-    ) {
-      throw new Error(
-        `item ${index} of the response is not an { entityRef, entity } pair`,
-      );
-    }
-    return { entityRef: item.entityRef, entity: entity as unknown as Entity };
-  });
+  try {
+    const ref = parseEntityRef(modelRef);
+    return ref.kind.toLocaleLowerCase('en-US') === 'mlmodel'
+      ? stringifyEntityRef(ref)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Brings the models registered through the model registry API into the catalog as
  * MLModel entities, and removes them once they are deleted there.
  *
- * It reads every live API-registered model from the registry
- * (`GET /api/model-registry/entity-provider/models`, with the catalog's service
- * credentials) and applies them as one full mutation. It does so on a schedule
- * (`modelRegistry.entityProvider.schedule`, by default every 30 seconds) and right away
- * whenever the registry announces a change on {@link MODEL_REGISTRY_MODELS_TOPIC}.
- * A failed read is logged and leaves the catalog as it was until the next attempt.
+ * When the registry announces a change of a model on {@link MODEL_REGISTRY_MODELS_TOPIC},
+ * it reads that one model (`GET /entity-provider/models/{namespace}/{name}`) and adds it
+ * to the catalog, or removes it when the registry no longer has it. On a schedule
+ * (`modelRegistry.entityProvider.schedule`, by default every 10 minutes) and at startup
+ * it reads every API-registered model, page by page, and replaces its entities with
+ * them in one full mutation. It reads with the catalog's own service credentials. A
+ * failed read changes nothing; the next full refresh catches up.
  *
  * @public
  */
 export class RegistryModelEntityProvider implements EntityProvider {
-  private readonly discovery: DiscoveryService;
+  private readonly client: ModelRegistryClient;
   private readonly auth: AuthService;
   private readonly logger: LoggerService;
   private readonly taskRunner: SchedulerServiceTaskRunner;
   private readonly events?: EventsService;
-  private readonly requestTimeoutMs: number;
+  /** Full refreshes and single-model reads, one at a time, in the order asked. */
+  private readonly queue = new SerialTaskQueue();
   private connection?: EntityProviderConnection;
-  /** The refresh being run now, if any. */
-  private inFlight?: Promise<void>;
-  /** The one refresh queued behind it, which every later request joins. */
-  private queued?: Promise<void>;
 
   /** Creates the provider with the schedule read from config (or the default one). */
   static create(options: {
@@ -135,13 +131,22 @@ export class RegistryModelEntityProvider implements EntityProvider {
     /** How long one request to the registry may take. Default: 30 seconds. */
     requestTimeoutMs?: number;
   }) {
-    this.discovery = options.discovery;
+    const requestTimeoutMs =
+      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.client = new ModelRegistryClient({
+      discoveryApi: options.discovery,
+      fetchApi: {
+        fetch: (input, init) =>
+          fetch(input, {
+            ...init,
+            signal: AbortSignal.timeout(requestTimeoutMs),
+          }),
+      },
+    });
     this.auth = options.auth;
     this.logger = options.logger.child({ target: this.getProviderName() });
     this.taskRunner = options.taskRunner;
     this.events = options.events;
-    this.requestTimeoutMs =
-      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
   getProviderName(): string {
@@ -152,63 +157,42 @@ export class RegistryModelEntityProvider implements EntityProvider {
     this.connection = connection;
     await this.taskRunner.run({
       id: `${this.getProviderName()}:refresh`,
-      fn: () => this.refresh(),
+      fn: signal => this.queue.enqueue('full', () => this.refreshAll(signal)),
     });
     if (this.events) {
       await this.events.subscribe({
         id: this.getProviderName(),
         topics: [MODEL_REGISTRY_MODELS_TOPIC],
-        onEvent: async params => {
-          const { modelRef } = (params.eventPayload ?? {}) as {
-            modelRef?: unknown;
-          };
+        onEvent: async ({ eventPayload }) => {
+          const modelRef = readModelRef(eventPayload);
+          if (!modelRef) {
+            this.logger.warn(
+              `Ignoring an event on ${MODEL_REGISTRY_MODELS_TOPIC} that names no MLModel: ${JSON.stringify(
+                eventPayload,
+              )}`,
+            );
+            return;
+          }
           this.logger.debug(
-            `The model registry announced a change of ${String(modelRef)}`,
+            `The model registry announced a change of ${modelRef}`,
           );
-          await this.refresh();
+          await this.queue.enqueue(`model:${modelRef}`, () =>
+            this.refreshModel(modelRef),
+          );
         },
       });
     }
   }
 
   /**
-   * Reads the registry and replaces this provider's entities in the catalog. Never
-   * throws. Refreshes run one at a time; a request made during a refresh is served by
-   * one more refresh after it, so a change announced mid-read is never missed.
+   * Reads every API-registered model and replaces this provider's entities with them.
+   * Never throws; a failure on any page applies nothing.
    */
-  refresh(): Promise<void> {
-    if (this.queued) {
-      return this.queued;
-    }
-    if (this.inFlight) {
-      this.queued = this.inFlight.then(() => {
-        this.queued = undefined;
-        return this.startRefresh();
-      });
-      return this.queued;
-    }
-    return this.startRefresh();
-  }
-
-  private startRefresh(): Promise<void> {
-    const run = this.refreshOnce().finally(() => {
-      if (this.inFlight === run) {
-        this.inFlight = undefined;
-      }
-    });
-    this.inFlight = run;
-    return run;
-  }
-
-  private async refreshOnce(): Promise<void> {
-    const connection = this.connection;
-    if (!connection) {
-      this.logger.warn('Not connected to the catalog yet; skipping a refresh');
-      return;
-    }
-    let models: RegistryModel[];
+  private async refreshAll(signal?: AbortSignal): Promise<void> {
+    let entities: DeferredEntity[];
     try {
-      models = await this.readModels();
+      const models = await this.readAllModels(signal);
+      entities = models.map(model => this.toDeferredEntity(model));
     } catch (error) {
       this.logger.warn(
         `Failed to read the API-registered models from the model registry; the catalog keeps its current models until the next attempt. ${describeError(
@@ -217,61 +201,119 @@ export class RegistryModelEntityProvider implements EntityProvider {
       );
       return;
     }
+    await this.apply(
+      { type: 'full', entities },
+      `${entities.length} API-registered models`,
+    );
+  }
+
+  /**
+   * Reads one model and adds it to the catalog, or removes it when the registry says
+   * it is not registered through the API. Never throws; a failed read removes nothing.
+   */
+  private async refreshModel(modelRef: string): Promise<void> {
+    let mutation: EntityProviderMutation;
     try {
-      const entities = models.map(model => this.toDeferredEntity(model));
-      await connection.applyMutation({ type: 'full', entities });
-      this.logger.debug(
-        `Applied ${entities.length} API-registered models to the catalog`,
+      const model = await this.readModel(modelRef);
+      mutation = model
+        ? { type: 'delta', added: [this.toDeferredEntity(model)], removed: [] }
+        : {
+            type: 'delta',
+            added: [],
+            // Only removes an entity this provider emitted: the catalog scopes a
+            // removal to the provider, so a model from YAML is left alone.
+            removed: [
+              { entityRef: modelRef, locationKey: this.getProviderName() },
+            ],
+          };
+    } catch (error) {
+      this.logger.warn(
+        `Failed to read ${modelRef} from the model registry; the catalog keeps it as it is until the next full refresh. ${describeError(
+          error,
+        )}`,
       );
+      return;
+    }
+    await this.apply(
+      mutation,
+      `${
+        mutation.added.length ? 'the addition' : 'the removal'
+      } of ${modelRef}`,
+    );
+  }
+
+  private async apply(
+    mutation: EntityProviderMutation,
+    what: string,
+  ): Promise<void> {
+    const connection = this.connection;
+    if (!connection) {
+      this.logger.warn(`Not connected to the catalog yet; skipping ${what}`);
+      return;
+    }
+    try {
+      await connection.applyMutation(mutation);
+      this.logger.debug(`Applied ${what} to the catalog`);
     } catch (error) {
       this.logger.error(
-        `Failed to apply the API-registered models to the catalog; will retry on the next attempt. ${describeError(
+        `Failed to apply ${what} to the catalog; will retry on the next attempt. ${describeError(
           error,
         )}`,
       );
     }
   }
 
+  private async readAllModels(signal?: AbortSignal): Promise<ApiModel[]> {
+    const token = await this.serviceToken();
+    const models: ApiModel[] = [];
+    let cursor: string | undefined;
+    do {
+      signal?.throwIfAborted();
+      const page = await this.client.listApiModels(
+        { limit: PAGE_SIZE, cursor },
+        { token },
+      );
+      models.push(...page.items);
+      if (page.nextCursor !== undefined && page.nextCursor === cursor) {
+        throw new Error(`the registry returned the cursor ${cursor} twice`);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return models;
+  }
+
+  /** The model, or undefined when the registry answers 404 (not registered through the API). */
+  private async readModel(modelRef: string): Promise<ApiModel | undefined> {
+    return this.client.getApiModel(modelRef, {
+      token: await this.serviceToken(),
+    });
+  }
+
+  private async serviceToken(): Promise<string> {
+    const { token } = await this.auth.getPluginRequestToken({
+      onBehalfOf: await this.auth.getOwnServiceCredentials(),
+      targetPluginId: 'model-registry',
+    });
+    return token;
+  }
+
   /** The model's entity, annotated as managed by the registry under this provider. */
-  private toDeferredEntity(model: RegistryModel): DeferredEntity {
+  private toDeferredEntity(model: ApiModel): DeferredEntity {
+    const entity = model.entity as Entity;
     const location = `model-registry:${model.entityRef}`;
     return {
       locationKey: this.getProviderName(),
       entity: {
-        ...model.entity,
+        ...entity,
         metadata: {
-          ...model.entity.metadata,
+          ...entity.metadata,
           annotations: {
-            ...model.entity.metadata.annotations,
+            ...entity.metadata.annotations,
             [ANNOTATION_LOCATION]: location,
             [ANNOTATION_ORIGIN_LOCATION]: location,
           },
         },
       },
     };
-  }
-
-  private async readModels(): Promise<RegistryModel[]> {
-    const baseUrl = await this.discovery.getBaseUrl('model-registry');
-    const { token } = await this.auth.getPluginRequestToken({
-      onBehalfOf: await this.auth.getOwnServiceCredentials(),
-      targetPluginId: 'model-registry',
-    });
-    const response = await fetch(`${baseUrl}/entity-provider/models`, {
-      headers: { Authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(this.requestTimeoutMs),
-    });
-    if (!response.ok) {
-      throw new Error(
-        `GET ${baseUrl}/entity-provider/models answered ${response.status} ${response.statusText}`,
-      );
-    }
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch (error) {
-      throw new Error(`the response is not JSON: ${error}`);
-    }
-    return parseRegistryModels(body);
   }
 }
