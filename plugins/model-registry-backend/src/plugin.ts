@@ -13,8 +13,8 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import { DatabaseModelRegistryStore } from './database/DatabaseModelRegistryStore';
 import { createRouter } from './service/router';
-import { seedFromFile } from './seed/seedFromFile';
-import { resolve as resolvePath } from 'node:path';
+import { seedFromConfig } from './seed/seedFromFile';
+import { announceModelChanges } from './events/announceModelChanges';
 
 // The topic is defined once, in model-registry-common, and re-exported here.
 export { MODEL_REGISTRY_MODELS_TOPIC };
@@ -49,28 +49,17 @@ export const modelRegistryPlugin = createBackendPlugin({
         });
         const stageRules = readStageRules(deps.config);
         const allowedSourceSchemes = readAllowedSourceSchemes(deps.config);
-        const seedFile = deps.config.getOptionalString(
-          'modelRegistry.seed.file',
-        );
-        if (seedFile) {
-          await seedFromFile({
-            file: resolvePath(seedFile),
-            store,
-            stageRules,
-            allowedSourceSchemes,
-            logger: deps.logger,
-          });
-        }
+        await seedFromConfig({
+          config: deps.config,
+          store,
+          stageRules,
+          allowedSourceSchemes,
+          logger: deps.logger,
+        });
         deps.httpRouter.use(
           await createRouter({
+            ...deps,
             store,
-            catalog: deps.catalog,
-            permissions: deps.permissions,
-            httpAuth: deps.httpAuth,
-            auditor: deps.auditor,
-            logger: deps.logger,
-            userInfo: deps.userInfo,
-            auth: deps.auth,
             requireOwnerMembership:
               deps.config.getOptionalBoolean(
                 'modelRegistry.models.requireOwnerMembership',
@@ -78,19 +67,7 @@ export const modelRegistryPlugin = createBackendPlugin({
             stageRules,
             namingRule: readModelNamingRule(deps.config),
             allowedSourceSchemes,
-            onModelsChanged: modelRef => {
-              deps.events
-                .publish({
-                  topic: MODEL_REGISTRY_MODELS_TOPIC,
-                  eventPayload: { modelRef },
-                })
-                .catch(error =>
-                  deps.logger.warn(
-                    `Failed to announce change of ${modelRef}`,
-                    error,
-                  ),
-                );
-            },
+            onModelsChanged: announceModelChanges(deps),
           }),
         );
       },

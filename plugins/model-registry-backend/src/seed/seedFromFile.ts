@@ -6,6 +6,8 @@ import {
   validateNewVersionInput,
 } from '@model-registry/plugin-model-registry-common';
 import fs from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { Config } from '@backstage/config';
 import yaml from 'yaml';
 import {
   ModelRegistryStore,
@@ -75,4 +77,17 @@ export async function seedFromFile(options: {
   }
   logger.info(`Seeded ${created} example model versions from ${options.file}`);
   return created;
+}
+
+/** Seeds from `modelRegistry.seed.file` when the config names one. */
+export async function seedFromConfig(options: {
+  config: Config;
+  store: ModelRegistryStore;
+  stageRules: StageRules;
+  allowedSourceSchemes: string[];
+  logger: LoggerService;
+}) {
+  const { config, ...rest } = options;
+  const file = config.getOptionalString('modelRegistry.seed.file');
+  if (file) await seedFromFile({ ...rest, file: resolvePath(file) });
 }
