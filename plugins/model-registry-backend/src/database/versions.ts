@@ -1,0 +1,418 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  ModelVersion,
+  Page,
+  StageRules,
+} from '@model-registry/plugin-model-registry-common';
+import { Knex } from 'knex';
+import { decodeCursor, encodeCursor } from './cursors';
+import { appendHistory } from './history';
+import { ensureAndLockModel, lockModel } from './models';
+import {
+  ChangeContext,
+  ListVersionsOptions,
+  ModelVersionPatch,
+  NewModelVersion,
+  VersionSortField,
+} from './ModelRegistryStore';
+import {
+  edgeRow,
+  jsonOrNull,
+  toIso,
+  toVersion,
+  toVersions,
+  VersionRow,
+} from './rows';
+
+const SORT_COLUMNS: Record<VersionSortField, string> = {
+  version: 'version',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  status: 'status',
+  stage: 'stage',
+};
+
+const DATE_SORTS: VersionSortField[] = ['createdAt', 'updatedAt'];
+
+/**
+ * Whether a cursor's sort value can be compared with the sort column: a timestamp for the
+ * date sorts, a string for the others. Anything else would reach the database as an
+ * invalid literal (a 500 on PostgreSQL) instead of being a 400.
+ */
+function isSortValue(sort: VersionSortField, value: unknown): boolean {
+  if (typeof value !== 'string') {
+    return false;
+  }
+  return DATE_SORTS.includes(sort) ? !Number.isNaN(Date.parse(value)) : true;
+}
+
+/** Registers a version with the model's next number. */
+export async function registerVersion(
+  db: Knex,
+  modelRef: string,
+  input: NewModelVersion,
+  context: ChangeContext & {
+    idempotencyKey?: string;
+    stageRules: StageRules;
+  },
+): Promise<{ version: ModelVersion; created: boolean }> {
+  const { idempotencyKey } = context;
+  if (idempotencyKey) {
+    const existing = await findByIdempotencyKey(db, modelRef, idempotencyKey);
+    if (existing) {
+      return {
+        version: await toVersion(db, existing),
+        created: false,
+      };
+    }
+  }
+  return db.transaction(async trx => {
+    const now = new Date();
+    // The model row lock serialises every change to one model across replicas; the
+    // counter it holds makes numbers unique and never reused.
+    const model = await ensureAndLockModel(trx, modelRef, context.actor, now);
+    if (idempotencyKey) {
+      const existing = await findByIdempotencyKey(
+        trx,
+        modelRef,
+        idempotencyKey,
+      );
+      if (existing) {
+        return {
+          version: await toVersion(trx, existing),
+          created: false,
+        };
+      }
+    }
+    const number = model.next_version;
+    await trx('models')
+      .where({ model_ref: modelRef })
+      .update({
+        next_version: number + 1,
+        live_version_count: model.live_version_count + 1,
+        latest_version: number,
+        updated_at: now,
+      });
+    const row = {
+      model_ref: modelRef,
+      version: number,
+      status: input.status ?? 'ready',
+      stage: context.stageRules.stages[0],
+      source: input.source,
+      run_id: input.runId ?? null,
+      run_link: input.runLink ?? null,
+      code_repository: input.code?.repository ?? null,
+      code_commit: input.code?.commit ?? null,
+      framework: input.framework ?? null,
+      description: input.description ?? null,
+      signature: jsonOrNull(input.signature),
+      metrics: JSON.stringify(input.metrics ?? {}),
+      params: JSON.stringify(input.params ?? {}),
+      card: jsonOrNull(input.card),
+      idempotency_key: idempotencyKey ?? null,
+      created_by: context.actor,
+      created_at: now,
+      updated_by: context.actor,
+      updated_at: now,
+      stage_updated_at: now,
+    };
+    const [{ id }] = await trx('model_versions').insert(row, ['id']);
+    const tags = Object.entries(input.tags ?? {});
+    if (tags.length) {
+      await trx('model_version_tags').insert(
+        tags.map(([key, value]) => ({ version_id: id, key, value })),
+      );
+    }
+    if (input.lineage?.length) {
+      await trx('lineage_edges').insert(
+        input.lineage.map(edge =>
+          edgeRow(Number(id), edge, context.actor, now),
+        ),
+      );
+    }
+    const version = await toVersion(trx, {
+      ...row,
+      id,
+      deleted_at: null,
+      deleted_by: null,
+    });
+    await appendHistory(trx, {
+      modelRef,
+      version: number,
+      action: 'version.register',
+      context,
+      after: { ...version, lineage: input.lineage ?? [] },
+      at: now,
+    });
+    return { version, created: true };
+  });
+}
+
+/** A live version, or undefined. */
+export async function getVersion(
+  db: Knex,
+  modelRef: string,
+  version: number,
+): Promise<ModelVersion | undefined> {
+  const row = await db<VersionRow>('model_versions')
+    .where({ model_ref: modelRef, version })
+    .whereNull('deleted_at')
+    .first();
+  return row ? toVersion(db, row) : undefined;
+}
+
+/** A page of a model's live versions, filtered and sorted (keyset pagination). */
+export async function listVersions(
+  db: Knex,
+  modelRef: string,
+  options: ListVersionsOptions,
+): Promise<Page<ModelVersion>> {
+  const sort = options.sort ?? 'version';
+  const order = options.order ?? 'desc';
+  const column = SORT_COLUMNS[sort];
+  const query = db<VersionRow>('model_versions')
+    .where('model_versions.model_ref', modelRef)
+    .whereNull('model_versions.deleted_at');
+  if (options.stage) {
+    query.where('model_versions.stage', options.stage);
+  }
+  if (options.status) {
+    query.where('model_versions.status', options.status);
+  }
+  if (options.alias) {
+    query.whereExists(sub =>
+      sub
+        .select(db.raw('1'))
+        .from('model_aliases')
+        .whereRaw('model_aliases.version_id = model_versions.id')
+        .where('model_aliases.alias', options.alias!),
+    );
+  }
+  if (options.tag) {
+    const tag = options.tag;
+    query.whereExists(sub => {
+      sub
+        .select(db.raw('1'))
+        .from('model_version_tags')
+        .whereRaw('model_version_tags.version_id = model_versions.id')
+        .where('model_version_tags.key', tag.key);
+      if (tag.value !== undefined) {
+        sub.where('model_version_tags.value', tag.value);
+      }
+    });
+  }
+  if (options.cursor) {
+    const position = decodeCursor<{
+      s: string;
+      o: string;
+      v: unknown;
+      n: number;
+    }>(
+      options.cursor,
+      c =>
+        c.s === sort &&
+        c.o === order &&
+        Number.isSafeInteger(c.n) &&
+        (sort === 'version' || isSortValue(sort, c.v)),
+    );
+    const op = order === 'asc' ? '>' : '<';
+    if (sort === 'version') {
+      query.where('model_versions.version', op, position.n);
+    } else {
+      const value = DATE_SORTS.includes(sort)
+        ? new Date(String(position.v))
+        : position.v;
+      // A row-value comparison, so that the (model_ref, column, version) index serves it.
+      query.whereRaw(
+        `(model_versions.${column}, model_versions.version) ${op} (?, ?)`,
+        [value as any, position.n],
+      );
+    }
+  }
+  query.orderBy(`model_versions.${column}`, order);
+  if (sort !== 'version') {
+    query.orderBy('model_versions.version', order);
+  }
+  const rows = await query.select('model_versions.*').limit(options.limit + 1);
+  const pageRows = rows.slice(0, options.limit);
+  const items = await toVersions(db, pageRows);
+  let nextCursor: string | undefined;
+  if (rows.length > options.limit) {
+    const last = pageRows[pageRows.length - 1];
+    const raw = (last as Record<string, unknown>)[column];
+    nextCursor = encodeCursor({
+      s: sort,
+      o: order,
+      v: DATE_SORTS.includes(sort) ? toIso(raw as Date) : raw,
+      n: last.version,
+    });
+  }
+  return { items, nextCursor };
+}
+
+/** Changes a version's fields; merges metrics and params, sets or removes tags. */
+export async function updateVersion(
+  db: Knex,
+  modelRef: string,
+  version: number,
+  patch: ModelVersionPatch,
+  context: ChangeContext,
+): Promise<ModelVersion> {
+  return db.transaction(async trx => {
+    await lockModel(trx, modelRef);
+    const row = await requireVersion(trx, modelRef, version);
+    const before = await toVersion(trx, row);
+    const now = new Date();
+    const update: Partial<VersionRow> = {
+      updated_by: context.actor,
+      updated_at: now,
+    };
+    if (patch.status !== undefined) update.status = patch.status;
+    if (patch.runId !== undefined) update.run_id = patch.runId;
+    if (patch.runLink !== undefined) update.run_link = patch.runLink;
+    if (patch.code !== undefined) {
+      update.code_repository = patch.code?.repository ?? null;
+      update.code_commit = patch.code?.commit ?? null;
+    }
+    if (patch.framework !== undefined) update.framework = patch.framework;
+    if (patch.description !== undefined) update.description = patch.description;
+    if (patch.signature !== undefined)
+      update.signature = jsonOrNull(patch.signature);
+    if (patch.card !== undefined) update.card = jsonOrNull(patch.card);
+    if (patch.metrics !== undefined) {
+      update.metrics = JSON.stringify({
+        ...before.metrics,
+        ...patch.metrics,
+      });
+    }
+    if (patch.params !== undefined) {
+      update.params = JSON.stringify({ ...before.params, ...patch.params });
+    }
+    await trx('model_versions').where({ id: row.id }).update(update);
+    if (patch.tags) {
+      for (const [key, value] of Object.entries(patch.tags)) {
+        if (value === null) {
+          await trx('model_version_tags')
+            .where({ version_id: row.id, key })
+            .delete();
+        } else {
+          await trx('model_version_tags')
+            .insert({ version_id: row.id, key, value })
+            .onConflict(['version_id', 'key'])
+            .merge(['value']);
+        }
+      }
+    }
+    const after = await toVersion(trx, {
+      ...row,
+      ...update,
+    } as VersionRow);
+    const changed = Object.keys(patch) as Array<keyof ModelVersion>;
+    await appendHistory(trx, {
+      modelRef,
+      version,
+      action: 'version.update',
+      context,
+      before: pick(before, changed),
+      after: pick(after, changed),
+      at: now,
+    });
+    return after;
+  });
+}
+
+/** Soft-deletes a version: the number stays reserved, aliases to it go, history stays. */
+export async function deleteVersion(
+  db: Knex,
+  modelRef: string,
+  version: number,
+  context: ChangeContext & { stageRules: StageRules },
+): Promise<void> {
+  await db.transaction(async trx => {
+    const model = await lockModel(trx, modelRef);
+    const row = await requireVersion(trx, modelRef, version);
+    if (context.stageRules.singleOccupancyStages.includes(row.stage)) {
+      throw new ConflictError(
+        `version ${version} is in ${row.stage}; promote another version to ${row.stage} before deleting it`,
+      );
+    }
+    const before = await toVersion(trx, row);
+    const now = new Date();
+    await trx('model_aliases').where({ version_id: row.id }).delete();
+    await trx('model_versions').where({ id: row.id }).update({
+      deleted_at: now,
+      deleted_by: context.actor,
+      updated_at: now,
+      updated_by: context.actor,
+    });
+    // Keep the model row's counters in step (read by getSummaries).
+    const latest =
+      model.latest_version === version
+        ? await trx('model_versions')
+            .where({ model_ref: modelRef })
+            .whereNull('deleted_at')
+            .max({ latest: 'version' })
+            .first()
+        : undefined;
+    await trx('models')
+      .where({ model_ref: modelRef })
+      .update({
+        live_version_count: Math.max(0, model.live_version_count - 1),
+        ...(latest
+          ? {
+              latest_version:
+                latest.latest === null ? null : Number(latest.latest),
+            }
+          : {}),
+        updated_at: now,
+      });
+    await appendHistory(trx, {
+      modelRef,
+      version,
+      action: 'version.delete',
+      context,
+      before,
+      at: now,
+    });
+  });
+}
+
+/** The live row of a version, locked by the caller's model lock; NotFoundError otherwise. */
+export async function requireVersion(
+  trx: Knex,
+  modelRef: string,
+  version: number,
+): Promise<VersionRow> {
+  const row = await trx<VersionRow>('model_versions')
+    .where({ model_ref: modelRef, version })
+    .first();
+  if (!row) {
+    throw new NotFoundError(`version ${version} of ${modelRef} does not exist`);
+  }
+  if (row.deleted_at) {
+    throw new NotFoundError(`version ${version} of ${modelRef} was deleted`);
+  }
+  return row;
+}
+
+/** The version registered earlier with this key; a deleted one cannot be returned again. */
+async function findByIdempotencyKey(db: Knex, modelRef: string, key: string) {
+  const row = await db<VersionRow>('model_versions')
+    .where({ model_ref: modelRef, idempotency_key: key })
+    .first();
+  if (row?.deleted_at) {
+    throw new ConflictError(
+      `version ${row.version} of ${modelRef}, registered with this idempotency key, was deleted`,
+    );
+  }
+  return row;
+}
+
+/** The given keys of an object. */
+function pick<T extends object>(value: T, keys: Array<keyof T>): Partial<T> {
+  const result: Partial<T> = {};
+  for (const key of keys) {
+    result[key] = value[key];
+  }
+  return result;
+}
