@@ -1,19 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  ModelRegistryClient,
-  ModelVersion,
-} from '@model-registry/plugin-model-registry-common';
+import { ModelVersion } from '@model-registry/plugin-model-registry-common';
 
 /** The base URL the msw handlers answer on. */
 export const REGISTRY = 'http://localhost/api/model-registry';
-
-/** The real typed client, pointed at the msw handlers. */
-export function registryClient() {
-  return new ModelRegistryClient({
-    discoveryApi: { getBaseUrl: async () => REGISTRY },
-    fetchApi: { fetch: (...args) => fetch(...args) },
-  });
-}
 
 /** An MLModel entity as the catalog returns it. */
 export const fraudDetector: Entity = {

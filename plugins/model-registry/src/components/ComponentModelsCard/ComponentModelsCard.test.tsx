@@ -1,29 +1,16 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
-import {
-  catalogApiRef,
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
-import {
-  ModelRegistryClient,
-  ModelSummary,
-} from '@model-registry/plugin-model-registry-common';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { ModelSummary } from '@model-registry/plugin-model-registry-common';
 import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { modelRegistryApiRef } from '../../api';
+import { REGISTRY as BASE } from '../../testing/fixtures';
+import {
+  renderWithRegistry,
+  setupRegistryServer,
+} from '../../testing/renderWithRegistry';
 import { ComponentModelsCard } from './ComponentModelsCard';
 
-jest.setTimeout(60_000);
-
 type GetEntitiesByRefsRequest = { entityRefs: string[]; fields?: string[] };
-
-const BASE = 'http://localhost/api/model-registry';
 
 const component: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -78,8 +65,7 @@ const summaries: Record<string, ModelSummary> = {
   },
 };
 
-const server = setupServer();
-registerMswTestHooks(server);
+const server = setupRegistryServer();
 
 let modelRequests: string[] = [];
 
@@ -128,23 +114,10 @@ function render(
   entity: Entity,
   catalog: ReturnType<typeof fakeCatalog> = fakeCatalog(),
 ) {
-  const client = new ModelRegistryClient({
-    discoveryApi: { getBaseUrl: async () => BASE },
-    fetchApi: { fetch },
+  return renderWithRegistry(<ComponentModelsCard />, {
+    entity,
+    apis: [[catalogApiRef, catalog.api]],
   });
-  return renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [modelRegistryApiRef, client],
-        [catalogApiRef, catalog.api],
-      ]}
-    >
-      <EntityProvider entity={entity}>
-        <ComponentModelsCard />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-  );
 }
 
 function rowOf(name: string) {

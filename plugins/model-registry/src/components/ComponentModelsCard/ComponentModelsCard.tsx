@@ -27,10 +27,12 @@ import {
 } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
+import { servingStageOf, useStageRules } from '../../hooks/useStageRules';
 import { serverMessage } from '../errors';
 
 const useStyles = makeStyles(theme => ({
   secondary: { color: theme.palette.text.secondary },
+  capitalized: { textTransform: 'capitalize' },
   problem: { color: theme.palette.error.main },
   code: {
     fontFamily: 'monospace',
@@ -56,10 +58,16 @@ function messageOf(error: unknown) {
   return serverMessage(error);
 }
 
-/** "production v5 · staging v6 · 6 versions, latest v6" */
-export function stageSummary(summary: ModelSummary): string {
+/**
+ * The registry state besides the serving stage's occupant, which has its own column:
+ * "staging v6 · 6 versions, latest v6 · champion → v5".
+ */
+export function stageSummary(
+  summary: ModelSummary,
+  servingStage: string | undefined,
+): string {
   const stages = Object.entries(summary.stageOccupants ?? {})
-    .filter(([stage]) => stage !== 'production')
+    .filter(([stage]) => stage !== servingStage)
     .map(([stage, version]) => `${stage} v${version}`);
   const versions =
     summary.versionCount === 0
@@ -84,13 +92,19 @@ type Row = {
   error?: string;
 };
 
-function ModelRow(props: { row: Row; catalogLoaded: boolean }) {
-  const { row, catalogLoaded } = props;
+function ModelRow(props: {
+  row: Row;
+  catalogLoaded: boolean;
+  servingStage?: string;
+}) {
+  const { row, catalogLoaded, servingStage } = props;
   const classes = useStyles();
   const name = parseEntityRef(row.ref).name;
   const title = row.entity?.metadata.title ?? row.entity?.metadata.name ?? name;
   const owner = row.entity?.spec?.owner as string | undefined;
-  const production = row.summary?.stageOccupants.production;
+  const serving = servingStage
+    ? row.summary?.stageOccupants[servingStage]
+    : undefined;
   return (
     <TableRow>
       <TableCell component="th" scope="row" role="rowheader">
@@ -123,13 +137,15 @@ function ModelRow(props: { row: Row; catalogLoaded: boolean }) {
       ) : (
         <>
           <TableCell>
-            {production !== undefined ? (
-              `v${production}`
+            {serving !== undefined ? (
+              `v${serving}`
             ) : (
               <span className={classes.secondary}>none</span>
             )}
           </TableCell>
-          <TableCell>{row.summary ? stageSummary(row.summary) : '—'}</TableCell>
+          <TableCell>
+            {row.summary ? stageSummary(row.summary, servingStage) : '—'}
+          </TableCell>
         </>
       )}
     </TableRow>
@@ -138,13 +154,14 @@ function ModelRow(props: { row: Row; catalogLoaded: boolean }) {
 
 /**
  * The "ML models" card of a Component page: the models the component depends on
- * (`spec.dependsOn` refs to `mlmodel:` entities) with their owner, production version and
+ * (`spec.dependsOn` refs to `mlmodel:` entities) with their owner, serving version and
  * registry summary.
  */
 export const ComponentModelsCard = () => {
   const { entity } = useEntity();
   const api = useApi(modelRegistryApiRef);
   const catalogApi = useApi(catalogApiRef);
+  const servingStage = servingStageOf(useStageRules());
   const classes = useStyles();
   const refs = modelRefsOf(entity);
   const refsKey = refs.join(',');
@@ -221,7 +238,9 @@ export const ComponentModelsCard = () => {
             <TableRow>
               <TableCell>Model</TableCell>
               <TableCell>Owner</TableCell>
-              <TableCell>Production</TableCell>
+              <TableCell className={classes.capitalized}>
+                {servingStage ?? 'Serving'}
+              </TableCell>
               <TableCell>Registry</TableCell>
             </TableRow>
           </TableHead>
@@ -231,6 +250,7 @@ export const ComponentModelsCard = () => {
                 key={row.ref}
                 row={row}
                 catalogLoaded={!value.catalogError}
+                servingStage={servingStage}
               />
             ))}
           </TableBody>

@@ -1,22 +1,15 @@
 import { Entity } from '@backstage/catalog-model';
 import {
-  registerMswTestHooks,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
-import {
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
-import {
   DEFAULT_STAGE_RULES,
   HistoryEntry,
-  ModelRegistryClient,
 } from '@model-registry/plugin-model-registry-common';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { modelRegistryApiRef } from '../../api';
+import { REGISTRY as BASE } from '../../testing/fixtures';
+import {
+  renderWithRegistry,
+  setupRegistryServer,
+} from '../../testing/renderWithRegistry';
 import {
   absoluteTime,
   describeAction,
@@ -24,9 +17,6 @@ import {
   relativeTime,
 } from './HistoryContent';
 
-jest.setTimeout(60_000);
-
-const BASE = 'http://localhost/api/model-registry';
 const MODEL = `${BASE}/models/default/fraud-detector`;
 const MODEL_REF = 'mlmodel:default/fraud-detector';
 
@@ -87,8 +77,7 @@ const page2: HistoryEntry[] = [
   }),
 ];
 
-const server = setupServer();
-registerMswTestHooks(server);
+const server = setupRegistryServer();
 
 let requests: URL[] = [];
 
@@ -116,18 +105,7 @@ function serve(
 }
 
 function render() {
-  const client = new ModelRegistryClient({
-    discoveryApi: { getBaseUrl: async () => BASE },
-    fetchApi: { fetch },
-  });
-  return renderInTestApp(
-    <TestApiProvider apis={[[modelRegistryApiRef, client]]}>
-      <EntityProvider entity={entity}>
-        <HistoryContent />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-  );
+  return renderWithRegistry(<HistoryContent />, { entity });
 }
 
 describe('HistoryContent', () => {

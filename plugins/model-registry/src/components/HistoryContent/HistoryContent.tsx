@@ -5,12 +5,11 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { configApiRef, useApi } from '@backstage/core-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   HistoryEntry,
-  readStageRules,
+  LineageRelation,
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
 import {
@@ -32,7 +31,9 @@ import StageIcon from '@material-ui/icons/TrendingUp';
 import HistoryIcon from '@material-ui/icons/History';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { modelRegistryApiRef } from '../../api';
+import { useModelRef } from '../../hooks/useModelRef';
+import { useStageRules } from '../../hooks/useStageRules';
+import { RELATION_LABELS } from '../../lineage/relationLabels';
 import { errorTitle } from '../errors';
 
 const PAGE_SIZE = 50;
@@ -85,15 +86,6 @@ export function absoluteTime(iso: string): string {
 function plural(n: number, word: string) {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
-
-const RELATION_WORDS: Record<string, string> = {
-  trainedOn: 'trained on',
-  evaluatedOn: 'evaluated on',
-  fineTunedFrom: 'fine-tuned from',
-  builtFromCommit: 'built from',
-  producedByRun: 'produced by',
-  servedBy: 'served by',
-};
 
 /** A history entry's action in words, e.g. "promoted version 5 from staging to production". */
 export function describeAction(entry: HistoryEntry, rules: StageRules): string {
@@ -152,7 +144,12 @@ export function describeAction(entry: HistoryEntry, rules: StageRules): string {
       }>;
       const shown = edges
         .slice(0, 3)
-        .map(e => `${RELATION_WORDS[e.relation] ?? e.relation} ${e.target}`);
+        .map(
+          e =>
+            `${RELATION_LABELS[e.relation as LineageRelation] ?? e.relation} ${
+              e.target
+            }`,
+        );
       const more = edges.length > 3 ? ` and ${edges.length - 3} more` : '';
       return `added ${plural(edges.length, 'lineage link')} to version ${v}${
         shown.length ? `: ${shown.join('; ')}${more}` : ''
@@ -240,11 +237,8 @@ function Entry(props: { entry: HistoryEntry; rules: StageRules }) {
  * time with a "Load more" button.
  */
 export const HistoryContent = () => {
-  const { entity } = useEntity();
-  const api = useApi(modelRegistryApiRef);
-  const config = useApi(configApiRef);
-  const modelRef = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
-  const [rules] = useState(() => readStageRules(config));
+  const { entityRef: modelRef, api } = useModelRef();
+  const rules = useStageRules();
   const [items, setItems] = useState<HistoryEntry[]>([]);
   const [nextCursor, setNextCursor] = useState<string | undefined>();
 

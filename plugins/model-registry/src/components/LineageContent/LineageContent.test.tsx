@@ -1,28 +1,18 @@
 import { Entity } from '@backstage/catalog-model';
 import {
-  registerMswTestHooks,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
-import {
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
-import {
   LineageGraph,
-  ModelRegistryClient,
   ModelSummary,
   ModelVersion,
 } from '@model-registry/plugin-model-registry-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { modelRegistryApiRef } from '../../api';
+import { REGISTRY as BASE } from '../../testing/fixtures';
+import {
+  renderWithRegistry,
+  setupRegistryServer,
+} from '../../testing/renderWithRegistry';
 import { LineageContent } from './LineageContent';
 
-jest.setTimeout(60_000);
-
-const BASE = 'http://localhost/api/model-registry';
 const MODEL = `${BASE}/models/default/fraud-detector`;
 
 const entity: Entity = {
@@ -167,8 +157,7 @@ const lineage6: LineageGraph = {
   ],
 };
 
-const server = setupServer();
-registerMswTestHooks(server);
+const server = setupRegistryServer();
 
 let lineageRequests: URL[] = [];
 
@@ -213,18 +202,7 @@ function handlers(
 }
 
 function render(e: Entity = entity) {
-  const client = new ModelRegistryClient({
-    discoveryApi: { getBaseUrl: async () => BASE },
-    fetchApi: { fetch },
-  });
-  return renderInTestApp(
-    <TestApiProvider apis={[[modelRegistryApiRef, client]]}>
-      <EntityProvider entity={e}>
-        <LineageContent />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-  );
+  return renderWithRegistry(<LineageContent />, { entity: e });
 }
 
 describe('LineageContent', () => {

@@ -1,23 +1,14 @@
 import { Entity } from '@backstage/catalog-model';
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import {
-  ModelRegistryClient,
-  ModelVersion,
-} from '@model-registry/plugin-model-registry-common';
+import { ModelVersion } from '@model-registry/plugin-model-registry-common';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { modelRegistryApiRef } from '../../api';
-import { formatValue, MetricsContent, niceTicks } from './MetricsContent';
+import { REGISTRY as BASE } from '../../testing/fixtures';
+import {
+  renderWithRegistry,
+  setupRegistryServer,
+} from '../../testing/renderWithRegistry';
+import { MetricsContent } from './MetricsContent';
 
-jest.setTimeout(60_000);
-
-const BASE = 'http://localhost/api/model-registry';
 const MODEL = `${BASE}/models/default/fraud-detector`;
 
 const entity: Entity = {
@@ -58,32 +49,35 @@ const versions = [
   version(5, 'staging', { auc: 0.96, recall: 0.8 }),
 ];
 
-const server = setupServer();
-registerMswTestHooks(server);
+const server = setupRegistryServer();
 
 let requests: URL[] = [];
+/** The versions list as the server answers it: sorted by version, `limit` per page. */
 function serve(items: ModelVersion[]) {
   requests = [];
   server.use(
     http.get(`${MODEL}/versions`, ({ request }) => {
-      requests.push(new URL(request.url));
-      return HttpResponse.json({ items });
+      const url = new URL(request.url);
+      requests.push(url);
+      const descending = url.searchParams.get('order') === 'desc';
+      const limit = Number(url.searchParams.get('limit') ?? 20);
+      const offset = Number(url.searchParams.get('cursor') ?? 0);
+      const sorted = [...items].sort((a, b) =>
+        descending ? b.version - a.version : a.version - b.version,
+      );
+      const page = sorted.slice(offset, offset + limit);
+      return HttpResponse.json({
+        items: page,
+        ...(offset + limit < sorted.length
+          ? { nextCursor: String(offset + limit) }
+          : {}),
+      });
     }),
   );
 }
 
 function render() {
-  const client = new ModelRegistryClient({
-    discoveryApi: { getBaseUrl: async () => BASE },
-    fetchApi: { fetch },
-  });
-  return renderInTestApp(
-    <TestApiProvider apis={[[modelRegistryApiRef, client]]}>
-      <EntityProvider entity={entity}>
-        <MetricsContent />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
+  return renderWithRegistry(<MetricsContent />, { entity });
 }
 
 async function chooseMetric(name: string) {
@@ -101,7 +95,7 @@ describe('MetricsContent', () => {
     expect(Object.fromEntries(requests[0].searchParams)).toEqual({
       limit: '100',
       sort: 'version',
-      order: 'asc',
+      order: 'desc',
     });
     expect(screen.getByRole('button', { name: /^Metric auc/ })).toBeVisible();
     expect(chart).toHaveAttribute(
@@ -117,7 +111,7 @@ describe('MetricsContent', () => {
       'Version 2 (archived): auc = 0.93',
       'Version 5 (staging): auc = 0.96',
     ]);
-    const production = within(chart).getByTestId('production-point');
+    const production = within(chart).getByTestId('serving-point');
     expect(production.tagName.toLowerCase()).toBe('rect');
     expect(production.querySelector('title')!.textContent).toBe(
       'Version 4 (production): auc = 0.95',
@@ -167,7 +161,7 @@ describe('MetricsContent', () => {
     const chart = await screen.findByRole('img', {
       name: /Line chart of loss over 2 versions/,
     });
-    expect(within(chart).getByTestId('production-point')).toHaveTextContent(
+    expect(within(chart).getByTestId('serving-point')).toHaveTextContent(
       'Version 4 (production): loss = 0.3',
     );
     expect(
@@ -178,13 +172,62 @@ describe('MetricsContent', () => {
     const recall = await screen.findByRole('img', {
       name: /Line chart of recall over 1 version,.*No production version has a value\./,
     });
-    expect(within(recall).queryByTestId('production-point')).toBeNull();
+    expect(within(recall).queryByTestId('serving-point')).toBeNull();
     expect(within(recall).getByTestId('legend')).not.toHaveTextContent(
       'production',
     );
     expect(
       screen.getByText('The production version (v4) has no recall value.'),
     ).toBeInTheDocument();
+  });
+
+  it('charts the newest versions of a model with more than one page of them', async () => {
+    serve(
+      Array.from({ length: 120 }, (_, i) =>
+        version(i + 1, i + 1 === 110 ? 'production' : 'none', {
+          auc: 0.5 + (i + 1) / 1000,
+        }),
+      ),
+    );
+    await render();
+
+    const chart = await screen.findByRole('img', { name: /Line chart of auc/ });
+    expect(requests).toHaveLength(1);
+    expect(chart).toHaveAttribute(
+      'aria-label',
+      expect.stringMatching(
+        /^Line chart of auc over 100 versions, from 0\.521 at version 21 to 0\.62 at version 120\..*Production version 110: 0\.61\.$/,
+      ),
+    );
+    expect(
+      screen.getByText('One metric across 100 versions (the newest 100)'),
+    ).toBeInTheDocument();
+    // A DOM query: role queries over a 100-row table cost seconds.
+    const versionCells = [
+      ...screen
+        .getByRole('table', { name: 'auc by version' })
+        .querySelectorAll('tbody tr'),
+    ].map(row => (row as HTMLTableRowElement).cells[0].textContent);
+    expect(versionCells).toHaveLength(100);
+    expect(versionCells[0]).toBe('v21');
+    expect(versionCells[99]).toBe('v120');
+    expect(versionCells).not.toContain('v20');
+    expect(
+      [...chart.querySelectorAll('[data-testid="x-tick"]')].map(
+        t => t.textContent,
+      ),
+    ).toEqual([
+      'v21',
+      'v31',
+      'v41',
+      'v51',
+      'v61',
+      'v71',
+      'v81',
+      'v91',
+      'v101',
+      'v111',
+    ]);
   });
 
   it('says so when there are no versions', async () => {
@@ -223,22 +266,5 @@ describe('MetricsContent', () => {
         'Error: Could not load the versions of this model: not allowed',
       ),
     ).toBeInTheDocument();
-  });
-});
-
-describe('chart helpers', () => {
-  it('formats values compactly', () => {
-    expect(formatValue(0.971234)).toBe('0.9712');
-    expect(formatValue(1234567)).toBe('1.23e+6');
-    expect(formatValue(0.00012)).toBe('1.20e-4');
-    expect(formatValue(0)).toBe('0');
-  });
-
-  it('picks round ticks covering the range', () => {
-    expect(niceTicks(0.9, 0.96)).toEqual([0.9, 0.92, 0.94, 0.96]);
-    expect(niceTicks(0, 100)).toEqual([0, 20, 40, 60, 80, 100]);
-    const single = niceTicks(5, 5);
-    expect(single[0]).toBeLessThan(5);
-    expect(single[single.length - 1]).toBeGreaterThan(5);
   });
 });

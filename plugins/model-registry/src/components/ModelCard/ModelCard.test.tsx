@@ -1,43 +1,16 @@
-import { configApiRef } from '@backstage/core-plugin-api';
-import { ConfigReader } from '@backstage/config';
-import {
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { modelRegistryApiRef } from '../../api';
+import { fraudDetector, REGISTRY, version } from '../../testing/fixtures';
 import {
-  fraudDetector,
-  REGISTRY,
-  registryClient,
-  version,
-} from '../../testing/fixtures';
+  renderWithRegistry,
+  setupRegistryServer,
+} from '../../testing/renderWithRegistry';
 import { ModelCard } from './ModelCard';
 
-jest.setTimeout(60_000);
-
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupRegistryServer();
 
 function render() {
-  return renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [modelRegistryApiRef, registryClient()],
-        [configApiRef, new ConfigReader({})],
-      ]}
-    >
-      <EntityProvider entity={fraudDetector}>
-        <ModelCard />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-  );
+  return renderWithRegistry(<ModelCard />, { entity: fraudDetector });
 }
 
 const model = `${REGISTRY}/models/default/fraud-detector`;

@@ -1,6 +1,5 @@
 import {
   InfoCard,
-  Link,
   MarkdownContent,
   Progress,
   ResponseErrorPanel,
@@ -13,7 +12,9 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import { Box, Chip, Grid, makeStyles, Typography } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
-import { useModel } from '../../hooks/useModel';
+import { useModelRef } from '../../hooks/useModelRef';
+import { UriLink } from '../UriLink';
+import { servingStageOf, useStageRules } from '../../hooks/useStageRules';
 
 const useStyles = makeStyles(theme => ({
   label: {
@@ -58,14 +59,16 @@ function VersionLinks({ version }: { version?: ModelVersion }) {
       </div>
       {version.runLink && (
         <div>
-          <Link to={version.runLink}>Training run {version.runId ?? ''}</Link>
+          <UriLink uri={version.runLink}>
+            Training run {version.runId ?? ''}
+          </UriLink>
         </div>
       )}
       {code && (
         <div>
-          <Link to={code}>
+          <UriLink uri={code}>
             Code{version.code?.commit ? ` @ ${version.code.commit}` : ''}
-          </Link>
+          </UriLink>
         </div>
       )}
     </Typography>
@@ -75,26 +78,26 @@ function VersionLinks({ version }: { version?: ModelVersion }) {
 /** The model card of an MLModel: catalog facts, registry state and card sections. */
 export function ModelCard() {
   const classes = useStyles();
-  const { entity, entityRef, api, stageRules } = useModel();
-  const productionStage = stageRules.singleOccupancyStages[0];
+  const { entity, entityRef, api } = useModelRef();
+  const servingStage = servingStageOf(useStageRules());
   const { value, loading, error } = useAsync(async () => {
-    // The summary and the production version in parallel (one round trip, not two); only a
-    // model without a production version needs a second request, for its latest version.
-    const [summary, production] = await Promise.all([
+    // The summary and the serving-stage version in parallel (one round trip, not two); only a
+    // model without a version in that stage needs a second request, for its latest version.
+    const [summary, serving] = await Promise.all([
       api.getModel(entityRef),
-      productionStage
+      servingStage
         ? api
-            .listVersions(entityRef, { stage: productionStage, limit: 1 })
+            .listVersions(entityRef, { stage: servingStage, limit: 1 })
             .then(page => page.items[0])
         : Promise.resolve(undefined),
     ]);
     const version =
-      production ??
+      serving ??
       (summary.latestVersion
         ? await api.getVersion(entityRef, summary.latestVersion)
         : undefined);
     return { summary, version };
-  }, [api, entityRef, productionStage]);
+  }, [api, entityRef, servingStage]);
 
   const spec = (entity.spec ?? {}) as {
     owner?: string;
@@ -130,20 +133,18 @@ export function ModelCard() {
     );
   } else if (value) {
     const { summary, version } = value;
-    const production = productionStage
-      ? summary.stageOccupants[productionStage]
+    const serving = servingStage
+      ? summary.stageOccupants[servingStage]
       : undefined;
     registry = (
       <>
         <Field
-          label={
-            productionStage ? `${productionStage} version` : 'Current version'
-          }
+          label={servingStage ? `${servingStage} version` : 'Current version'}
         >
           <Typography variant="body2">
-            {production
-              ? `v${production}`
-              : `None in ${productionStage ?? 'any stage'} yet`}
+            {serving
+              ? `v${serving}`
+              : `None in ${servingStage ?? 'any stage'} yet`}
           </Typography>
         </Field>
         <Field label="Latest version">
@@ -169,8 +170,8 @@ export function ModelCard() {
         </Field>
         <Grid item xs={12}>
           <Typography className={classes.label} component="h3">
-            {version && version.version === production
-              ? `Links of the ${productionStage} version`
+            {version && version.version === serving
+              ? `Links of the ${servingStage} version`
               : 'Links of the latest version'}
           </Typography>
           <VersionLinks version={version} />

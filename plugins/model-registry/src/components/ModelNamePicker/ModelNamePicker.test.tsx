@@ -1,18 +1,18 @@
 import { ConfigReader } from '@backstage/config';
-import { configApiRef } from '@backstage/core-plugin-api';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen } from '@testing-library/react';
 import { useState } from 'react';
+import { renderWithRegistry } from '../../testing/renderWithRegistry';
 import { ModelNamePicker, validateModelName } from './ModelNamePicker';
 
-const config = new ConfigReader({
+const appConfig = {
   modelRegistry: {
     naming: {
       pattern: '^ml-[a-z]+(-[a-z]+)*$',
       description: '"ml-" and lower-case words joined by hyphens',
     },
   },
-});
+};
+const config = new ConfigReader(appConfig);
 
 function Field(props: { onChange: (value: string | undefined) => void }) {
   const [value, setValue] = useState<string | undefined>();
@@ -34,11 +34,9 @@ function Field(props: { onChange: (value: string | undefined) => void }) {
 describe('ModelNamePicker', () => {
   it('shows the configured naming rule and flags a name that breaks it as you type', async () => {
     const onChange = jest.fn();
-    await renderInTestApp(
-      <TestApiProvider apis={[[configApiRef, config]]}>
-        <Field onChange={onChange} />
-      </TestApiProvider>,
-    );
+    await renderWithRegistry(<Field onChange={onChange} />, {
+      config: appConfig,
+    });
     expect(
       screen.getByText(
         'The model name. Naming rule: "ml-" and lower-case words joined by hyphens.',

@@ -1,22 +1,12 @@
-import {
-  registerMswTestHooks,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import {
-  ModelListItem,
-  ModelRegistryClient,
-} from '@model-registry/plugin-model-registry-common';
+import { ModelListItem } from '@model-registry/plugin-model-registry-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { modelRegistryApiRef } from '../../api';
+import { REGISTRY as BASE } from '../../testing/fixtures';
+import {
+  renderWithRegistry,
+  setupRegistryServer,
+} from '../../testing/renderWithRegistry';
 import { ModelsPage } from './ModelsPage';
-
-jest.setTimeout(60_000);
-
-const BASE = 'http://localhost/api/model-registry';
 
 function model(
   name: string,
@@ -67,8 +57,7 @@ const page2 = [
   ),
 ];
 
-const server = setupServer();
-registerMswTestHooks(server);
+const server = setupRegistryServer();
 
 let requests: URLSearchParams[] = [];
 
@@ -107,16 +96,7 @@ function serve() {
 }
 
 function render() {
-  const client = new ModelRegistryClient({
-    discoveryApi: { getBaseUrl: async () => BASE },
-    fetchApi: { fetch },
-  });
-  return renderInTestApp(
-    <TestApiProvider apis={[[modelRegistryApiRef, client]]}>
-      <ModelsPage />
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-  );
+  return renderWithRegistry(<ModelsPage />);
 }
 
 function rows() {

@@ -21,7 +21,7 @@ import {
 } from '@material-ui/core';
 import { useState } from 'react';
 import { ModelRegistryApi } from '../../api';
-import { errorMessage } from '../../hooks/useModel';
+import { serverMessage } from '../errors';
 
 type Action = { kind: 'stage'; stage: string } | { kind: 'alias' };
 
@@ -144,7 +144,7 @@ export function PromotionControls(props: {
       close();
       props.onChanged();
     } catch (error) {
-      setFailure(errorMessage(error));
+      setFailure(serverMessage(error));
     } finally {
       setBusy(false);
     }

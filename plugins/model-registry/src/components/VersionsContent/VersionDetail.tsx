@@ -1,5 +1,4 @@
 import {
-  Link,
   MarkdownContent,
   Progress,
   ResponseErrorPanel,
@@ -20,6 +19,7 @@ import {
 } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { ModelRegistryApi } from '../../api';
+import { UriLink } from '../UriLink';
 
 function KeyValues(props: { title: string; values: Record<string, unknown> }) {
   const entries = Object.entries(props.values);
@@ -99,7 +99,7 @@ export function VersionDetail(props: {
         />
         {version.runLink && (
           <Box mb={2}>
-            <Link to={version.runLink}>Open the training run</Link>
+            <UriLink uri={version.runLink}>Open the training run</UriLink>
           </Box>
         )}
         <KeyValues title="Metrics" values={version.metrics} />

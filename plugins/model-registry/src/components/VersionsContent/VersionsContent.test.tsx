@@ -1,34 +1,15 @@
-import { ConfigReader } from '@backstage/config';
-import { configApiRef } from '@backstage/core-plugin-api';
-import {
-  EntityProvider,
-  entityRouteRef,
-} from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import {
-  MockPermissionApi,
-  renderInTestApp,
-  TestApiProvider,
-} from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { modelRegistryApiRef } from '../../api';
+import { fraudDetector, REGISTRY, version } from '../../testing/fixtures';
 import {
-  fraudDetector,
-  REGISTRY,
-  registryClient,
-  version,
-} from '../../testing/fixtures';
+  PermissionDecider,
+  renderWithRegistry,
+  setupRegistryServer,
+} from '../../testing/renderWithRegistry';
 import { VersionsContent } from './VersionsContent';
 
-jest.setTimeout(60_000);
-
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = setupRegistryServer();
 
 const model = `${REGISTRY}/models/default/fraud-detector`;
 // usePermission caches decisions per permission and resource for the whole file, so the
@@ -109,27 +90,11 @@ function registryHandlers(
   return requests;
 }
 
-function render(
-  decide: (name: string) => AuthorizeResult.ALLOW | AuthorizeResult.DENY,
-  entity = fraudDetector,
-) {
-  return renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [modelRegistryApiRef, registryClient()],
-        [configApiRef, new ConfigReader({})],
-        [
-          permissionApiRef,
-          new MockPermissionApi(req => decide(req.permission.name)),
-        ],
-      ]}
-    >
-      <EntityProvider entity={entity}>
-        <VersionsContent />
-      </EntityProvider>
-    </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-  );
+function render(decide: PermissionDecider, entity = fraudDetector) {
+  return renderWithRegistry(<VersionsContent />, {
+    entity,
+    permission: decide,
+  });
 }
 
 const allowAll = (): AuthorizeResult.ALLOW => AuthorizeResult.ALLOW;

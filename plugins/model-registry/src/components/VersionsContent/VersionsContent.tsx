@@ -23,7 +23,8 @@ import {
 } from '@material-ui/core';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { useModel } from '../../hooks/useModel';
+import { useModelRef } from '../../hooks/useModelRef';
+import { useStageRules } from '../../hooks/useStageRules';
 import { PromotionControls } from './PromotionControls';
 import { VersionDetail } from './VersionDetail';
 
@@ -33,7 +34,8 @@ const PAGE_SIZE = 20;
 
 /** The versions of a model: server-paginated, sortable, filterable, with promotion controls. */
 export function VersionsContent() {
-  const { entity, entityRef, api, stageRules } = useModel();
+  const { entity, entityRef, api } = useModelRef();
+  const stageRules = useStageRules();
   const [sort, setSort] = useState<SortField>('version');
   const [order, setOrder] = useState<'asc' | 'desc'>('desc');
   const [stage, setStage] = useState('');

@@ -1,0 +1,1 @@
+export { UriLink } from './UriLink';
