@@ -5,6 +5,7 @@ import {
 import {
   mockServices,
   startTestBackend,
+  TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
@@ -47,84 +48,101 @@ describe('models registered through the registry API, in a running catalog', () 
     expect(MODEL_REGISTRY_MODELS_TOPIC).toBe(REGISTRY_TOPIC);
   });
 
+  /**
+   * Starts the catalog with this module and the real registry, one database per plugin.
+   * With `deaf`, the catalog does not hear the registry's announcements (each plugin has
+   * its own events bus), so only the full refresh at startup brings models in.
+   */
+  async function startBackend(
+    knexByPlugin: Map<string, Awaited<ReturnType<typeof databases.init>>>,
+    options?: { deaf?: boolean },
+  ) {
+    // One database per plugin, as in a real backend: the catalog and the registry both
+    // keep their Knex migrations in the default knex_migrations table, so sharing one
+    // database makes the second migrator fail ("the migration directory is corrupt")
+    // or, run concurrently on PostgreSQL, race on creating that table.
+    const databasePerPlugin = createServiceFactory({
+      service: coreServices.database,
+      deps: { pluginMetadata: coreServices.pluginMetadata },
+      factory({ pluginMetadata }) {
+        const knex = knexByPlugin.get(pluginMetadata.getId());
+        if (!knex) {
+          throw new Error(`no test database for ${pluginMetadata.getId()}`);
+        }
+        return mockServices.database({ knex });
+      },
+    });
+    const backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleModelRegistry,
+        modelRegistryPlugin,
+        // The real events service: one in-process bus shared by all plugins (the
+        // default mock gives each plugin its own), so the catalog hears the registry.
+        ...(options?.deaf ? [] : [eventsServiceFactory]),
+        databasePerPlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            events: { useEventBus: 'never' },
+            // the test registers as the mock user, who is not a member of risk-ml
+            modelRegistry: { models: { requireOwnerMembership: false } },
+            catalog: {
+              rules: [{ allow: ['MLModel', 'Group'] }],
+              locations: [
+                { type: 'file', target: path.join(dir, 'group.yaml') },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+    const baseUrl = `http://localhost:${backend.server.port()}/api`;
+    const getEntity = async (ref: string): Promise<Entity | undefined> => {
+      const res = await fetch(`${baseUrl}/catalog/entities/by-name/${ref}`);
+      return res.ok ? ((await res.json()) as Entity) : undefined;
+    };
+    const register = (name: string, title: string) =>
+      fetch(`${baseUrl}/model-registry/models`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          name,
+          owner: 'group:default/risk-ml',
+          type: 'classification',
+          title,
+          tags: ['churn'],
+        }),
+      });
+    return { backend, baseUrl, getEntity, register };
+  }
+
+  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>) {
+    for (let i = 0; i < 240; i++) {
+      const value = await probe();
+      if (value) return value;
+      await new Promise(r => setTimeout(r, 250));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  async function databasesPerPlugin(databaseId: TestDatabaseId) {
+    return new Map([
+      ['catalog', await databases.init(databaseId)],
+      ['model-registry', await databases.init(databaseId)],
+    ]);
+  }
+
   it.each(databases.eachSupportedId())(
     'appear as MLModel entities and disappear once deleted, on %p',
     async databaseId => {
-      // One database per plugin, as in a real backend: the catalog and the registry both
-      // keep their Knex migrations in the default knex_migrations table, so sharing one
-      // database makes the second migrator fail ("the migration directory is corrupt")
-      // or, run concurrently on PostgreSQL, race on creating that table.
-      const knexByPlugin = new Map([
-        ['catalog', await databases.init(databaseId)],
-        ['model-registry', await databases.init(databaseId)],
-      ]);
-      const databasePerPlugin = createServiceFactory({
-        service: coreServices.database,
-        deps: { pluginMetadata: coreServices.pluginMetadata },
-        factory({ pluginMetadata }) {
-          const knex = knexByPlugin.get(pluginMetadata.getId());
-          if (!knex) {
-            throw new Error(`no test database for ${pluginMetadata.getId()}`);
-          }
-          return mockServices.database({ knex });
-        },
-      });
-      const backend = await startTestBackend({
-        features: [
-          catalogPlugin,
-          catalogModuleModelRegistry,
-          modelRegistryPlugin,
-          // The real events service: one in-process bus shared by all plugins (the
-          // default mock gives each plugin its own), so the catalog hears the registry.
-          eventsServiceFactory,
-          databasePerPlugin,
-          mockServices.rootConfig.factory({
-            data: {
-              events: { useEventBus: 'never' },
-              // the test registers as the mock user, who is not a member of risk-ml
-              modelRegistry: { models: { requireOwnerMembership: false } },
-              catalog: {
-                rules: [{ allow: ['MLModel', 'Group'] }],
-                locations: [
-                  { type: 'file', target: path.join(dir, 'group.yaml') },
-                ],
-              },
-            },
-          }),
-        ],
-      });
+      const { backend, baseUrl, getEntity, register } = await startBackend(
+        await databasesPerPlugin(databaseId),
+      );
 
       try {
-        const baseUrl = `http://localhost:${backend.server.port()}/api`;
-        const getEntity = async (ref: string): Promise<Entity | undefined> => {
-          const res = await fetch(`${baseUrl}/catalog/entities/by-name/${ref}`);
-          return res.ok ? ((await res.json()) as Entity) : undefined;
-        };
-        const waitFor = async <T>(
-          what: string,
-          probe: () => Promise<T | undefined>,
-        ) => {
-          for (let i = 0; i < 240; i++) {
-            const value = await probe();
-            if (value) return value;
-            await new Promise(r => setTimeout(r, 250));
-          }
-          throw new Error(`timed out waiting for ${what}`);
-        };
-
-        // The test backend's scheduler runs the provider's task once, at startup; every
-        // later change reaches the catalog through the registry's event.
-        const registered = await fetch(`${baseUrl}/model-registry/models`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({
-            name: 'api-churn-model',
-            owner: 'group:default/risk-ml',
-            type: 'classification',
-            title: 'Churn model',
-            tags: ['churn'],
-          }),
-        });
+        // The test backend's scheduler runs the provider's full refresh once, at
+        // startup; every later change reaches the catalog through the registry's event.
+        const registered = await register('api-churn-model', 'Churn model');
         expect(registered.status).toBe(201);
 
         const entity = await waitFor('the model in the catalog', async () => {
@@ -182,6 +200,41 @@ describe('models registered through the registry API, in a running catalog', () 
         expect(((await res.json()) as { items: Entity[] }).items).toEqual([]);
       } finally {
         await backend.stop();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'registered while the catalog did not hear it, arrive with the full refresh at startup, on %p',
+    async databaseId => {
+      const knexByPlugin = await databasesPerPlugin(databaseId);
+      const first = await startBackend(knexByPlugin, { deaf: true });
+      try {
+        expect(
+          (await first.register('api-missed-model', 'Missed model')).status,
+        ).toBe(201);
+      } finally {
+        await first.backend.stop();
+      }
+
+      const second = await startBackend(knexByPlugin, { deaf: true });
+      try {
+        const entity = await waitFor('the model in the catalog', () =>
+          second.getEntity('mlmodel/default/api-missed-model'),
+        );
+        expect(entity).toMatchObject({
+          kind: 'MLModel',
+          metadata: {
+            name: 'api-missed-model',
+            title: 'Missed model',
+            annotations: {
+              'backstage.io/managed-by-location':
+                'model-registry:mlmodel:default/api-missed-model',
+            },
+          },
+        });
+      } finally {
+        await second.backend.stop();
       }
     },
   );
