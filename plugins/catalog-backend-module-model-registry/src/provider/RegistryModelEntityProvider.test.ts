@@ -238,10 +238,10 @@ describe('RegistryModelEntityProvider', () => {
       requestTimeoutMs: options?.requestTimeoutMs,
     });
     /** Runs the scheduled full refresh once, as the scheduler would. */
-    const runTask = async () => {
+    const runTask = async (signal = new AbortController().signal) => {
       const task = taskRunner.run.mock
         .calls[0][0] as SchedulerServiceTaskInvocationDefinition;
-      await task.fn(new AbortController().signal);
+      await task.fn(signal);
     };
     /** Announces a change of the model, as the registry does. */
     const announce = (modelRef: unknown) =>
@@ -485,6 +485,51 @@ describe('RegistryModelEntityProvider', () => {
       ]);
     },
   );
+
+  it('stops a full refresh the scheduler aborts between pages, applying nothing', async () => {
+    const { provider, connection, runTask, logger } = setup();
+    const scheduler = new AbortController();
+    registry.answerNext(LIST_PATH, async () => {
+      // The scheduler's timeout strikes while the first page is read.
+      scheduler.abort(new Error('the task timed out'));
+      return {
+        status: 200,
+        json: {
+          items: [{ entityRef: 'mlmodel:default/m1', entity: model('m1') }],
+          nextCursor: 'page-2',
+        },
+      };
+    });
+    await provider.connect(connection);
+
+    await expect(runTask(scheduler.signal)).resolves.toBeUndefined();
+    expect(registry.requests).toHaveLength(1);
+    expect(connection.applyMutation).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('the task timed out'),
+    );
+  });
+
+  it('gives up on a registry that answers the same cursor again', async () => {
+    const { provider, connection, runTask, logger } = setup();
+    const page = {
+      status: 200,
+      json: {
+        items: [{ entityRef: 'mlmodel:default/m1', entity: model('m1') }],
+        nextCursor: 'same',
+      },
+    };
+    registry.answerNext(LIST_PATH, page);
+    registry.answerNext(LIST_PATH, page);
+    await provider.connect(connection);
+
+    await expect(runTask()).resolves.toBeUndefined();
+    expect(registry.requests).toHaveLength(2);
+    expect(connection.applyMutation).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('the registry returned the cursor same twice'),
+    );
+  });
 
   it('abandons a request that takes longer than the request timeout', async () => {
     const { provider, connection, runTask, logger } = setup({

@@ -87,6 +87,11 @@ function readModelRef(eventPayload: unknown): string | undefined {
  * them in one full mutation. It reads with the catalog's own service credentials. A
  * failed read changes nothing; the next full refresh catches up.
  *
+ * Within one backend, reads run one at a time and a change announced during a full
+ * refresh is read again after it. With several replicas, a full refresh on one may apply
+ * a snapshot read just before a change that another replica applied as a delta; the
+ * next full refresh corrects it.
+ *
  * @public
  */
 export class RegistryModelEntityProvider implements EntityProvider {
