@@ -308,13 +308,8 @@ export class ModelRegistryClient {
    * The registry summaries of several models in one request, in the order asked; null for
    * a model that does not exist or that the caller cannot read.
    */
-  getModelsByRefs(
-    entityRefs: string[],
-    options?: ModelRegistryRequestOptions,
-  ) {
-    return unwrap(
-      this.api.getModelsByRefs({ body: { entityRefs } }, options),
-    );
+  getModelsByRefs(entityRefs: string[], options?: ModelRegistryRequestOptions) {
+    return unwrap(this.api.getModelsByRefs({ body: { entityRefs } }, options));
   }
 
   /** A page of the models registered through the API (service credentials only). */
