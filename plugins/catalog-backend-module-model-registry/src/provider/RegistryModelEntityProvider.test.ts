@@ -387,6 +387,23 @@ describe('RegistryModelEntityProvider', () => {
     });
   });
 
+  it('refreshes on request, after connecting', async () => {
+    const { provider, connection, logger, mutations } = setup();
+    registry.add(model('m1'));
+
+    await expect(provider.refresh()).resolves.toBeUndefined();
+    expect(registry.requests).toEqual([]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Not connected to the catalog yet; skipping a refresh',
+    );
+
+    await provider.connect(connection);
+    await provider.refresh();
+    expect(mutations).toEqual([
+      { type: 'full', entities: [emitted(model('m1'))] },
+    ]);
+  });
+
   it('applies an empty full mutation when the registry has no models, removing deleted ones', async () => {
     const { provider, connection, runTask, mutations } = setup();
     registry.add(model('gone-soon'));

@@ -162,7 +162,7 @@ export class RegistryModelEntityProvider implements EntityProvider {
     this.connection = connection;
     await this.taskRunner.run({
       id: `${this.getProviderName()}:refresh`,
-      fn: signal => this.queue.enqueue('full', () => this.refreshAll(signal)),
+      fn: signal => this.refresh(signal),
     });
     if (this.events) {
       await this.events.subscribe({
@@ -190,9 +190,18 @@ export class RegistryModelEntityProvider implements EntityProvider {
   }
 
   /**
-   * Reads every API-registered model and replaces this provider's entities with them.
-   * Never throws; a failure on any page applies nothing.
+   * Reads every API-registered model and replaces this provider's entities in the
+   * catalog with them, after the reads already queued. Never throws; a failure on any
+   * page applies nothing. The scheduler calls it; call it to refresh sooner.
    */
+  async refresh(signal?: AbortSignal): Promise<void> {
+    if (!this.connection) {
+      this.logger.warn('Not connected to the catalog yet; skipping a refresh');
+      return;
+    }
+    await this.queue.enqueue('full', () => this.refreshAll(signal));
+  }
+
   private async refreshAll(signal?: AbortSignal): Promise<void> {
     let entities: DeferredEntity[];
     try {
