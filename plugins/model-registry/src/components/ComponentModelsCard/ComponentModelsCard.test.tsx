@@ -67,31 +67,20 @@ const summaries: Record<string, ModelSummary> = {
 
 const server = setupRegistryServer();
 
-let modelRequests: string[] = [];
+let batchRequests: string[][] = [];
 
-/** Answers only once every expected request has arrived: sequential calls would hang. */
-function serveInParallel(expected: number) {
-  modelRequests = [];
-  let release: () => void;
-  const all = new Promise<void>(resolve => {
-    release = resolve;
-  });
+/** POST /models/by-refs: the summaries in the order asked, null for an unknown model. */
+function serveByRefs() {
+  batchRequests = [];
   server.use(
-    http.get(`${BASE}/models/:namespace/:name`, async ({ params }) => {
-      modelRequests.push(String(params.name));
-      if (modelRequests.length === expected) release();
-      await all;
-      const summary = summaries[String(params.name)];
-      if (!summary) {
-        return HttpResponse.json(
-          {
-            error: { name: 'NotFoundError', message: 'model not found' },
-            response: { statusCode: 404 },
-          },
-          { status: 404 },
-        );
-      }
-      return HttpResponse.json(summary);
+    http.post(`${BASE}/models/by-refs`, async ({ request }) => {
+      const { entityRefs } = (await request.json()) as { entityRefs: string[] };
+      batchRequests.push(entityRefs);
+      return HttpResponse.json({
+        items: entityRefs.map(
+          ref => summaries[ref.replace('mlmodel:default/', '')] ?? null,
+        ),
+      });
     }),
   );
 }
@@ -126,7 +115,7 @@ function rowOf(name: string) {
 
 describe('ComponentModelsCard', () => {
   it('lists the models the component depends on with owner and production version', async () => {
-    serveInParallel(3);
+    serveByRefs();
     const catalog = fakeCatalog();
     await render(component, catalog);
 
@@ -136,18 +125,15 @@ describe('ComponentModelsCard', () => {
     });
     expect(within(table).getAllByRole('row')).toHaveLength(4);
 
-    // One catalog call for all models; one registry call per model, in parallel.
-    expect(catalog.calls).toHaveLength(1);
-    expect(catalog.calls[0].entityRefs).toEqual([
+    // One catalog call and one registry call for all models.
+    const refs = [
       'mlmodel:default/fraud-detector',
       'mlmodel:default/churn-predictor',
       'mlmodel:default/ghost',
-    ]);
-    expect([...modelRequests].sort()).toEqual([
-      'churn-predictor',
-      'fraud-detector',
-      'ghost',
-    ]);
+    ];
+    expect(catalog.calls).toHaveLength(1);
+    expect(catalog.calls[0].entityRefs).toEqual(refs);
+    expect(batchRequests).toEqual([refs]);
 
     const fraud = rowOf('Fraud detector');
     expect(
@@ -182,7 +168,7 @@ describe('ComponentModelsCard', () => {
   });
 
   it('still shows the registry state when the catalog call fails', async () => {
-    serveInParallel(3);
+    serveByRefs();
     await render(component, fakeCatalog({ fail: true }));
     expect(
       await screen.findByText(
@@ -194,10 +180,21 @@ describe('ComponentModelsCard', () => {
     expect(fraud).not.toHaveTextContent('not in the catalog');
   });
 
+  it('asks for a hundred models per request', async () => {
+    serveByRefs();
+    const many = Array.from({ length: 101 }, (_, i) => `mlmodel:default/m${i}`);
+    await render({
+      ...component,
+      relations: many.map(targetRef => ({ type: 'dependsOn', targetRef })),
+    });
+    await screen.findByRole('table');
+    expect(batchRequests.map(r => r.length)).toEqual([100, 1]);
+    expect(batchRequests.flat()).toEqual(many);
+  });
+
   it('shows a registry error in the row of the model', async () => {
-    modelRequests = [];
     server.use(
-      http.get(`${BASE}/models/:namespace/:name`, () =>
+      http.post(`${BASE}/models/by-refs`, () =>
         HttpResponse.json(
           {
             error: { name: 'Error', message: 'database is down' },
@@ -220,7 +217,7 @@ describe('ComponentModelsCard', () => {
   });
 
   it('says how to add models when the component depends on none', async () => {
-    serveInParallel(0);
+    serveByRefs();
     const catalog = fakeCatalog();
     await render(
       {
@@ -239,7 +236,7 @@ describe('ComponentModelsCard', () => {
       screen.getByText('mlmodel:default/fraud-detector'),
     ).toBeInTheDocument();
     expect(catalog.calls).toHaveLength(0);
-    expect(modelRequests).toHaveLength(0);
+    expect(batchRequests).toHaveLength(0);
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
 });

@@ -26,7 +26,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
-import { modelRegistryApiRef } from '../../api';
+import { ModelRegistryApi, modelRegistryApiRef } from '../../api';
 import { servingStageOf, useStageRules } from '../../hooks/useStageRules';
 import { serverMessage } from '../errors';
 
@@ -50,12 +50,35 @@ export function modelRefsOf(entity: Entity): string[] {
   return [...new Set(refs)];
 }
 
-function messageOf(error: unknown) {
-  const e = error as Error & { response?: { status?: number } };
-  if (e.response?.status === 404) {
-    return 'not found in the registry, or not visible to you';
+/** The most refs one `POST /models/by-refs` request takes. */
+const REFS_PER_REQUEST = 100;
+
+const NOT_FOUND = 'not found in the registry, or not visible to you';
+
+/**
+ * The registry summaries of the models, in order, with one request per hundred models;
+ * a model the registry does not know or the user may not read is an error of its row.
+ */
+async function summariesOf(
+  api: ModelRegistryApi,
+  refs: string[],
+): Promise<Array<{ summary?: ModelSummary; error?: string }>> {
+  const chunks: string[][] = [];
+  for (let i = 0; i < refs.length; i += REFS_PER_REQUEST) {
+    chunks.push(refs.slice(i, i + REFS_PER_REQUEST));
   }
-  return serverMessage(error);
+  const answers = await Promise.all(
+    chunks.map(chunk =>
+      api.getModelsByRefs(chunk).then(
+        ({ items }) =>
+          chunk.map((_, i) =>
+            items[i] ? { summary: items[i]! } : { error: NOT_FOUND },
+          ),
+        (e: unknown) => chunk.map(() => ({ error: serverMessage(e) })),
+      ),
+    ),
+  );
+  return answers.flat();
 }
 
 /**
@@ -184,14 +207,7 @@ export const ComponentModelsCard = () => {
           r => ({ items: r.items, error: undefined }),
           (e: Error) => ({ items: undefined, error: e }),
         ),
-      Promise.all(
-        refs.map(ref =>
-          api.getModel(ref).then(
-            summary => ({ summary, error: undefined }),
-            e => ({ summary: undefined, error: messageOf(e) }),
-          ),
-        ),
-      ),
+      summariesOf(api, refs),
     ]);
     const rows: Row[] = refs.map((ref, i) => ({
       ref,

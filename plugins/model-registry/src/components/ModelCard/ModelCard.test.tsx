@@ -83,6 +83,39 @@ describe('ModelCard', () => {
     expect(screen.getByText('spec.card.limitations')).toBeInTheDocument();
   });
 
+  it('links run and code only for http(s) URIs, showing any other scheme as text', async () => {
+    server.use(
+      http.get(model, () =>
+        HttpResponse.json({
+          modelRef: 'mlmodel:default/fraud-detector',
+          registeredByApi: false,
+          versionCount: 4,
+          latestVersion: 4,
+          stageOccupants: { production: 4 },
+          aliases: {},
+        }),
+      ),
+      productionVersions([
+        version(4, {
+          stage: 'production',
+          runId: 'run-4',
+          // eslint-disable-next-line no-script-url -- checks that such a URI is never a link
+          runLink: 'javascript:alert(1)',
+          code: { repository: 'file:///srv/git/fraud', commit: 'abc123' },
+        }),
+      ]),
+    );
+    await render();
+    const run = await screen.findByText(/Training run run-4/);
+    expect(run.closest('a')).toBeNull();
+    expect(run).toHaveAttribute('title', 'javascript:alert(1)');
+    const code = screen.getByText(/Code @ abc123/);
+    expect(code.closest('a')).toBeNull();
+    expect(code).toHaveAttribute('title', 'file:///srv/git/fraud');
+    expect(screen.queryByRole('link', { name: /Training run/ })).toBeNull();
+    expect(screen.queryByRole('link', { name: /Code @/ })).toBeNull();
+  });
+
   it('shows the latest version of a model with nothing in production', async () => {
     server.use(
       http.get(model, () =>

@@ -1,5 +1,11 @@
 import { ModelListItem } from '@model-registry/plugin-model-registry-common';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { REGISTRY as BASE } from '../../testing/fixtures';
 import {
@@ -7,6 +13,7 @@ import {
   setupRegistryServer,
 } from '../../testing/renderWithRegistry';
 import { ModelsPage } from './ModelsPage';
+import { DEBOUNCE_MS } from './useModelsQuery';
 
 function model(
   name: string,
@@ -104,12 +111,27 @@ function rows() {
   return within(table).getAllByRole('row').slice(1);
 }
 
+/** Types into a text filter and lets the debounce pause pass at once (fake timers). */
+function type(label: string, value: string) {
+  fireEvent.change(screen.getByLabelText(label), { target: { value } });
+}
+function pause() {
+  act(() => {
+    jest.advanceTimersByTime(DEBOUNCE_MS);
+  });
+}
+
 async function choose(label: RegExp, option: string) {
   fireEvent.mouseDown(screen.getByRole('button', { name: label }));
   fireEvent.click(await screen.findByRole('option', { name: option }));
 }
 
 describe('ModelsPage', () => {
+  // Fake timers that also run on their own: requests and transitions proceed as usual, and
+  // a test skips the text filters' debounce pause instead of sleeping through it.
+  beforeEach(() => jest.useFakeTimers({ advanceTimers: true }));
+  afterEach(() => jest.useRealTimers());
+
   it('lists the models with their registry state', async () => {
     serve();
     await render();
@@ -191,13 +213,12 @@ describe('ModelsPage', () => {
     await screen.findByRole('link', { name: 'text-encoder' });
     const before = requests.length;
 
-    fireEvent.change(screen.getByLabelText('Search'), {
-      target: { value: 'f' },
-    });
-    fireEvent.change(screen.getByLabelText('Search'), {
-      target: { value: 'fraud' },
-    });
-    // Debounced: one request for the final text, from the first page.
+    type('Search', 'f');
+    type('Search', 'fraud');
+    // Debounced: nothing before the pause, then one request for the final text, from the
+    // first page.
+    expect(requests).toHaveLength(before);
+    pause();
     await screen.findByRole('link', { name: 'Fraud detector' });
     expect(requests).toHaveLength(before + 1);
     expect(requests[before].get('q')).toBe('fraud');
@@ -213,16 +234,16 @@ describe('ModelsPage', () => {
     await render();
     await screen.findByRole('table', { name: 'Models' });
 
-    fireEvent.change(screen.getByLabelText('Owner'), {
-      target: { value: ' group:default/platform-ml ' },
-    });
+    type('Owner', ' group:default/platform-ml ');
+    pause();
     await screen.findByRole('link', { name: 'text-encoder' });
     expect(Object.fromEntries(requests[requests.length - 1])).toEqual({
       limit: '20',
       owner: 'group:default/platform-ml',
     });
 
-    fireEvent.change(screen.getByLabelText('Owner'), { target: { value: '' } });
+    type('Owner', '');
+    pause();
     await screen.findByRole('link', { name: 'Fraud detector' });
     await choose(/^Lifecycle/, 'deprecated');
     await waitFor(() => expect(rows()).toHaveLength(1));
@@ -294,9 +315,8 @@ describe('ModelsPage', () => {
     expect(await screen.findByText('No models yet')).toBeVisible();
     expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
 
-    fireEvent.change(screen.getByLabelText('Task'), {
-      target: { value: 'llm' },
-    });
+    type('Task', 'llm');
+    pause();
     expect(
       await screen.findByText('No models match these filters'),
     ).toBeVisible();
