@@ -329,9 +329,15 @@ export class ModelRegistryClient {
     options?: ModelRegistryRequestOptions,
   ) {
     const res = await this.api.getApiModel({ path: modelPath(model) }, options);
-    if (res.status === 404) return undefined;
     if (!res.ok) {
-      throw await ResponseError.fromResponse(res as unknown as Response);
+      const error = await ResponseError.fromResponse(
+        res as unknown as Response,
+      );
+      // only the registry's own answer counts, not a 404 from a proxy or a missing route
+      if (res.status === 404 && error.body.error.name === 'NotFoundError') {
+        return undefined;
+      }
+      throw error;
     }
     return res.json();
   }
