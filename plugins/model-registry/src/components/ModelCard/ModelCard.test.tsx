@@ -14,6 +14,8 @@ function render() {
 }
 
 const model = `${REGISTRY}/models/default/fraud-detector`;
+// eslint-disable-next-line no-script-url -- checks that such a URI is never a link
+const SCRIPT_URI = 'javascript:alert(1)';
 
 /** The card asks for the production version with the versions list (stage=production, limit=1). */
 function productionVersions(items: ReturnType<typeof version>[]) {
@@ -99,8 +101,7 @@ describe('ModelCard', () => {
         version(4, {
           stage: 'production',
           runId: 'run-4',
-          // eslint-disable-next-line no-script-url -- checks that such a URI is never a link
-          runLink: 'javascript:alert(1)',
+          runLink: SCRIPT_URI,
           code: { repository: 'file:///srv/git/fraud', commit: 'abc123' },
         }),
       ]),
@@ -108,7 +109,7 @@ describe('ModelCard', () => {
     await render();
     const run = await screen.findByText(/Training run run-4/);
     expect(run.closest('a')).toBeNull();
-    expect(run).toHaveAttribute('title', 'javascript:alert(1)');
+    expect(run).toHaveAttribute('title', SCRIPT_URI);
     const code = screen.getByText(/Code @ abc123/);
     expect(code.closest('a')).toBeNull();
     expect(code).toHaveAttribute('title', 'file:///srv/git/fraud');
