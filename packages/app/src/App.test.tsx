@@ -1,8 +1,9 @@
-import { render, waitFor } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import App from './App';
+import { SIGN_IN_STORAGE_KEY } from './modules/signIn/ExampleSignInPage';
 
 describe('App', () => {
-  it('should render', async () => {
+  it('opens on the example sign-in page with the guest and every example user', async () => {
     process.env = {
       NODE_ENV: 'test',
       APP_CONFIG: [
@@ -18,11 +19,26 @@ describe('App', () => {
         },
       ] as any,
     };
+    // No stored choice: nobody is signed in yet, so no request reaches a backend.
+    window.localStorage.removeItem(SIGN_IN_STORAGE_KEY);
 
-    const rendered = render(App.createRoot());
+    render(App.createRoot());
 
-    await waitFor(() => {
-      expect(rendered.baseElement).toBeInTheDocument();
-    });
+    expect(
+      await screen.findByText(
+        'Select a sign-in method',
+        {},
+        { timeout: 20_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Model Registry for Backstage' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Enter' })).toBeEnabled();
+    for (const user of ['Alice Risk', 'Bob Search', 'Carol Platform']) {
+      expect(
+        screen.getByRole('button', { name: `Sign in as ${user}` }),
+      ).toBeEnabled();
+    }
   });
 });
