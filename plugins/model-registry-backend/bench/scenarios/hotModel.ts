@@ -4,9 +4,9 @@
  * versions per model cannot show.
  */
 import { DEFAULT_STAGE_RULES } from '@model-registry/plugin-model-registry-common';
-import { encodeCursor } from '../../src/database/cursors';
 import { modelName, modelRefOf, PRODUCTION_OFFSET } from '../dataSet';
 import { BenchContext, check, measure, Result } from '../measure';
+import { modelsPageCursor } from './cursors';
 import { measureRegistration } from './registration';
 
 /**
@@ -26,12 +26,18 @@ export async function measureHotModel(
   };
   const ref = modelRefOf(hot);
   const name = modelName(hot);
-  // Cursors positioned 20 versions before the oldest, in the store's own format, so that
-  // making them does not need to page through 100,000 versions.
+  // Cursors positioned 20 versions before the oldest, made (and signed) by the store's own
+  // codec in the position format of its version lists, so that making them does not need
+  // to page through 100,000 versions.
   const v21 = await store.getVersion(ref, 21);
   check(v21, 'the hot model has a version 21');
-  const byVersion = encodeCursor({ s: 'version', o: 'desc', v: 21, n: 21 });
-  const byCreatedAt = encodeCursor({
+  const byVersion = store.cursors.encode('versions', {
+    s: 'version',
+    o: 'desc',
+    v: 21,
+    n: 21,
+  });
+  const byCreatedAt = store.cursors.encode('versions', {
     s: 'createdAt',
     o: 'desc',
     v: v21.createdAt,
@@ -101,7 +107,11 @@ export async function measureHotModel(
           'the hot model has its production version',
         );
       },
-      http: () => ctx.http!.call('GET', `/models?limit=20&cursor=${first}`),
+      http: () =>
+        ctx.http!.call(
+          'GET',
+          `/models?limit=20&cursor=${modelsPageCursor(store, first)}`,
+        ),
     },
   ];
   const results: Result[] = [];

@@ -5,7 +5,7 @@
 import { DEFAULT_STAGE_RULES } from '@model-registry/plugin-model-registry-common';
 import { modelRefOf, probeModel } from '../dataSet';
 import { BenchContext, check } from '../measure';
-import { createDeepCursors } from './deepCursors';
+import { createDeepCursors } from './cursors';
 
 /** The statements of one operation with a page of 20 and a page of 100. */
 export type PageCount = { operation: string; size20: number; size100: number };

@@ -13,7 +13,7 @@ import {
 } from '../dataSet';
 import { BenchContext, check, measure, Result } from '../measure';
 import { createRandom } from '../random';
-import { createDeepCursors } from './deepCursors';
+import { createDeepCursors, modelsPageCursor } from './cursors';
 
 /** Sanity checks of the seed and of the operations, before any timing. */
 async function checkSeed(ctx: BenchContext) {
@@ -102,7 +102,9 @@ export async function measureReads(ctx: BenchContext): Promise<Result[]> {
       ctx.http!.call(
         'GET',
         `/models${q(
-          offset ? { limit: size, cursor: offset } : { limit: size },
+          offset
+            ? { limit: size, cursor: modelsPageCursor(store, offset) }
+            : { limit: size },
         )}`,
       ),
   });

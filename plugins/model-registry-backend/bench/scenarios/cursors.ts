@@ -22,3 +22,12 @@ export function createDeepCursors(store: ModelRegistryStore, versions: number) {
     return cursor;
   };
 }
+
+/**
+ * The router's cursor of the page of models that starts at `offset` in the fake catalog: the
+ * catalog's own cursor (the offset) inside the store's signed `models` cursor, as GET /models
+ * makes it.
+ */
+export function modelsPageCursor(store: ModelRegistryStore, offset: number) {
+  return store.cursors.encode('models', { catalogCursor: String(offset) });
+}
