@@ -5,6 +5,8 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import { Knex } from 'knex';
 import * as aliases from './aliases';
+import { CursorCodec } from './cursors';
+import * as descendants from './descendants';
 import * as history from './history';
 import * as lineage from './lineage';
 import * as lineageWalk from './lineageWalk';
@@ -12,10 +14,14 @@ import { migrate } from './migrate';
 import * as models from './models';
 import {
   ChangeContext,
+  DescendantsOptions,
+  FindLinkedVersionsOptions,
+  LineageOptions,
   ListVersionsOptions,
   ModelRegistryStore,
   ModelVersionPatch,
   NewModelVersion,
+  RegisterVersionContext,
 } from './ModelRegistryStore';
 import * as stages from './stages';
 import * as versions from './versions';
@@ -28,10 +34,24 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     skipMigrations?: boolean;
   }): Promise<DatabaseModelRegistryStore> {
     const client = await options.database.getClient();
-    if (!options.database.migrations?.skip && !options.skipMigrations) {
-      await migrate(client);
+    return DatabaseModelRegistryStore.createFromKnex(client, {
+      skipMigrations:
+        options.database.migrations?.skip || options.skipMigrations,
+    });
+  }
+
+  /**
+   * Runs the migrations (unless skipped) on a Knex instance, loads the cursor signing key
+   * every replica shares, and returns the store.
+   */
+  static async createFromKnex(
+    knex: Knex,
+    options: { skipMigrations?: boolean } = {},
+  ): Promise<DatabaseModelRegistryStore> {
+    if (!options.skipMigrations) {
+      await migrate(knex);
     }
-    return new DatabaseModelRegistryStore(client);
+    return new DatabaseModelRegistryStore(knex, await CursorCodec.load(knex));
   }
 
   /** Runs the shipped migrations; safe when several replicas start at once. */
@@ -39,15 +59,16 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     return migrate(knex);
   }
 
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    /** Signs and checks the cursors of every list (also the router's). */
+    readonly cursors: CursorCodec,
+  ) {}
 
   registerVersion(
     modelRef: string,
     input: NewModelVersion,
-    context: ChangeContext & {
-      idempotencyKey?: string;
-      stageRules: StageRules;
-    },
+    context: RegisterVersionContext,
   ) {
     return versions.registerVersion(this.db, modelRef, input, context);
   }
@@ -57,7 +78,7 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
   }
 
   listVersions(modelRef: string, options: ListVersionsOptions) {
-    return versions.listVersions(this.db, modelRef, options);
+    return versions.listVersions(this.db, modelRef, options, this.cursors);
   }
 
   updateVersion(
@@ -111,7 +132,7 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     modelRef: string,
     version: number,
     edges: LineageEdgeInput[],
-    context: ChangeContext,
+    context: ChangeContext & { lineageField?: string },
   ) {
     return lineage.addLineage(this.db, modelRef, version, edges, context);
   }
@@ -120,30 +141,23 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     return lineage.listLineageEdges(this.db, modelRef, version);
   }
 
-  getLineage(
-    modelRef: string,
-    version: number,
-    options: { direction: 'upstream' | 'downstream' | 'both'; depth: number },
-  ) {
+  getLineage(modelRef: string, version: number, options: LineageOptions) {
     return lineageWalk.getLineage(this.db, modelRef, version, options);
   }
 
-  findVersionsLinkedTo(
-    target: string,
-    options: { relation?: string; limit: number; cursor?: string },
-  ) {
-    return lineage.findVersionsLinkedTo(this.db, target, options);
+  findVersionsLinkedTo(target: string, options: FindLinkedVersionsOptions) {
+    return lineage.findVersionsLinkedTo(this.db, this.cursors, target, options);
   }
 
-  getDescendants(modelRef: string, options: { depth: number }) {
-    return lineageWalk.getDescendants(this.db, modelRef, options);
+  getDescendants(modelRef: string, options: DescendantsOptions) {
+    return descendants.getDescendants(this.db, this.cursors, modelRef, options);
   }
 
   listHistory(
     modelRef: string,
     options: { version?: number; limit: number; cursor?: string },
   ) {
-    return history.listHistory(this.db, modelRef, options);
+    return history.listHistory(this.db, modelRef, options, this.cursors);
   }
 
   getSummaries(modelRefs: string[], stageRules: StageRules) {
@@ -170,7 +184,7 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     return models.getApiModel(this.db, modelRef);
   }
 
-  listApiModels() {
-    return models.listApiModels(this.db);
+  listApiModels(options: { limit: number; cursor?: string }) {
+    return models.listApiModels(this.db, this.cursors, options);
   }
 }

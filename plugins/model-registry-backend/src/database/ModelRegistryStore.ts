@@ -12,6 +12,8 @@ import {
 import { ModelVersionPatch as GeneratedModelVersionPatch } from '../schema/openapi/generated/models/ModelVersionPatch.model';
 import { NewModelVersion as GeneratedNewModelVersion } from '../schema/openapi/generated/models/NewModelVersion.model';
 
+export { IdempotencyKeyReusedError } from './idempotency';
+
 /** What a caller supplies to register a version (validated before it reaches the store). */
 export type NewModelVersion = Omit<GeneratedNewModelVersion, 'comment'>;
 
@@ -68,6 +70,60 @@ export type ModelAlias = {
   updatedAt: string;
 };
 
+/** Registration context: who, why, the idempotency key and the stage rules. */
+export type RegisterVersionContext = ChangeContext & {
+  /** Scoped to (model, actor); the same key with another body is an IdempotencyKeyReusedError. */
+  idempotencyKey?: string;
+  stageRules: StageRules;
+  /** The name of the lineage field in error messages (default `lineage`). */
+  lineageField?: string;
+};
+
+/** Of the given model refs, those the caller may read (e.g. the catalog's check). */
+export type ReadableModels = (modelRefs: string[]) => Promise<Set<string>>;
+
+/** Options of a lineage walk. */
+export type LineageOptions = {
+  direction: 'upstream' | 'downstream' | 'both';
+  depth: number;
+  /** Versions of other models are left out and not walked through; default: all readable. */
+  readableModels?: ReadableModels;
+};
+
+/** A lineage graph; `truncated` when MAX_LINEAGE_NODES cut the walk. */
+export type LineageWalk = LineageGraph & { truncated?: true };
+
+/** Options of findVersionsLinkedTo. */
+export type FindLinkedVersionsOptions = {
+  relation?: string;
+  limit: number;
+  cursor?: string;
+  /** Versions of other models are left out before the page is cut. */
+  readableModels?: ReadableModels;
+};
+
+/** Options of getDescendants. */
+export type DescendantsOptions = {
+  depth: number;
+  limit: number;
+  cursor?: string;
+  /** Descendants of other models are left out and not walked through. */
+  readableModels?: ReadableModels;
+};
+
+/** A page of descendants; `truncated` when MAX_LINEAGE_NODES cut the walk. */
+export type DescendantsPage = Page<LineageDescendant> & { truncated?: true };
+
+/** Makes and reads the signed, opaque cursors of every list (see CursorCodec). */
+export type StoreCursors = {
+  encode(kind: string, payload: Record<string, unknown>): string;
+  decode<T extends Record<string, unknown>>(
+    kind: string,
+    cursor: string,
+    check: (value: Record<string, unknown>) => boolean,
+  ): T;
+};
+
 /** A version that descends (fine-tuned, transitively) from a model. */
 export type LineageDescendant = {
   modelRef: string;
@@ -79,14 +135,15 @@ export type LineageDescendant = {
 
 /** Versions: registration, reads, updates and soft deletes. */
 export interface VersionStore {
-  /** Registers a version with the next number; with an idempotency key, a retry returns the first. */
+  /**
+   * Registers a version with the next number. With an idempotency key, the same caller's
+   * retry with the same body returns the first version (created false); with another body
+   * it is an IdempotencyKeyReusedError. Edges to model versions must name live ones.
+   */
   registerVersion(
     modelRef: string,
     input: NewModelVersion,
-    context: ChangeContext & {
-      idempotencyKey?: string;
-      stageRules: StageRules;
-    },
+    context: RegisterVersionContext,
   ): Promise<{ version: ModelVersion; created: boolean }>;
 
   /** A live version, or undefined. */
@@ -157,35 +214,38 @@ export interface AliasStore {
 
 /** Lineage edges and walks over them. */
 export interface LineageStore {
-  /** Adds edges to a live version. */
+  /** Adds edges to a live version; edges to model versions must name live ones. */
   addLineage(
     modelRef: string,
     version: number,
     edges: LineageEdgeInput[],
-    context: ChangeContext,
+    context: ChangeContext & {
+      /** The name of the edges field in error messages (default `edges`). */
+      lineageField?: string;
+    },
   ): Promise<LineageEdge[]>;
 
   /** The edges of a live version. */
   listLineageEdges(modelRef: string, version: number): Promise<LineageEdge[]>;
 
-  /** Walks a version's lineage upstream, downstream or both, to a depth. */
+  /** Walks a version's lineage upstream, downstream or both, to a depth, readable models only. */
   getLineage(
     modelRef: string,
     version: number,
-    options: { direction: 'upstream' | 'downstream' | 'both'; depth: number },
-  ): Promise<LineageGraph>;
+    options: LineageOptions,
+  ): Promise<LineageWalk>;
 
   /** Versions with an edge to the target (an entity ref or URI), optionally of one relation. */
   findVersionsLinkedTo(
     target: string,
-    options: { relation?: string; limit: number; cursor?: string },
+    options: FindLinkedVersionsOptions,
   ): Promise<Page<LineageEdge>>;
 
-  /** Versions that descend (fine-tuned, transitively) from any version of a model. */
+  /** Versions that descend (fine-tuned, transitively) from any version of a model, a page at a time. */
   getDescendants(
     modelRef: string,
-    options: { depth: number },
-  ): Promise<LineageDescendant[]>;
+    options: DescendantsOptions,
+  ): Promise<DescendantsPage>;
 }
 
 /** The append-only history of changes. */
@@ -224,8 +284,11 @@ export interface ModelStore {
   /** A live model registered through the API, or undefined. */
   getApiModel(modelRef: string): Promise<ApiRegisteredModel | undefined>;
 
-  /** Every live model registered through the API. */
-  listApiModels(): Promise<ApiRegisteredModel[]>;
+  /** A page of the live models registered through the API, by model ref. */
+  listApiModels(options: {
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<ApiRegisteredModel>>;
 }
 
 /** The registry's storage: SQL and nothing else; callers validate and authorize. */
@@ -235,4 +298,7 @@ export interface ModelRegistryStore
     AliasStore,
     LineageStore,
     HistoryStore,
-    ModelStore {}
+    ModelStore {
+  /** The codec of the store's cursors, for the router's own lists. */
+  readonly cursors: StoreCursors;
+}

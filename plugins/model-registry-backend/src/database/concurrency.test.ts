@@ -71,8 +71,12 @@ const onPostgres = databases.supports('POSTGRES_15');
         }),
       );
       extraPools.push(...others);
-      const stores = [knex, ...others].map(
-        k => new DatabaseModelRegistryStore(k),
+      const stores = await Promise.all(
+        [knex, ...others].map(k =>
+          DatabaseModelRegistryStore.createFromKnex(k, {
+            skipMigrations: true,
+          }),
+        ),
       );
       return { knex, stores, at: (i: number) => stores[i % stores.length] };
     }
@@ -142,7 +146,7 @@ const onPostgres = databases.supports('POSTGRES_15');
       ] as const) {
         const results = await Promise.allSettled(
           Array.from({ length: 20 }, (_, i) =>
-            at(i).registerVersion(model, input(i), {
+            at(i).registerVersion(model, input(expected), {
               ...ctx,
               idempotencyKey: key,
             }),
@@ -171,6 +175,31 @@ const onPostgres = databases.supports('POSTGRES_15');
         .where({ model_ref: model })
         .count({ n: '*' });
       expect(Number(n)).toBe(2);
+    });
+
+    it('creates one version when parallel requests reuse one key with different bodies', async () => {
+      const { knex, at } = await createReplicas();
+      const model = 'mlmodel:default/reused-key';
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          at(i).registerVersion(model, input(i), {
+            ...ctx,
+            idempotencyKey: 'job-1',
+          }),
+        ),
+      );
+      // Every body differs: the first request wins, each other one is refused.
+      const done = fulfilled(results);
+      expect(done.map(r => r.created)).toEqual([true]);
+      const refused = rejections(results);
+      expect(refused).toHaveLength(11);
+      for (const error of refused) {
+        expect(error.name).toBe('IdempotencyKeyReusedError');
+      }
+      const [{ n }] = await knex('model_versions')
+        .where({ model_ref: model })
+        .count({ n: '*' });
+      expect(Number(n)).toBe(1);
     });
 
     it('leaves exactly one production version when promotions race', async () => {

@@ -1,5 +1,4 @@
 import { InputError } from '@backstage/errors';
-import { encodeCursor } from './cursors';
 import {
   alice,
   ALICE,
@@ -93,9 +92,9 @@ describeOnEachDatabase('listHistory', createStore => {
 
       for (const bad of [
         '%%%',
-        encodeCursor({ i: '3' }),
-        encodeCursor({ i: 1.5 }),
-        encodeCursor({}),
+        store.cursors.encode('history', { i: '3' }),
+        store.cursors.encode('history', { i: 1.5 }),
+        store.cursors.encode('history', {}),
       ]) {
         await expect(
           store.listHistory(FRAUD, { limit: 2, cursor: bad }),

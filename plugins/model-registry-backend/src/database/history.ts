@@ -3,9 +3,10 @@ import {
   Page,
 } from '@model-registry/plugin-model-registry-common';
 import { Knex } from 'knex';
-import { decodeCursor, encodeCursor } from './cursors';
+import { CursorCodec } from './cursors';
 import { ChangeContext } from './ModelRegistryStore';
 import { HistoryRow, jsonOrNull, toHistoryEntry } from './rows';
+import { isVersionNumber } from './versionNumbers';
 
 /** One change to append to the history, in the transaction that makes the change. */
 export type HistoryAppend = {
@@ -37,13 +38,17 @@ export async function listHistory(
   db: Knex,
   modelRef: string,
   options: { version?: number; limit: number; cursor?: string },
+  cursors: CursorCodec,
 ): Promise<Page<HistoryEntry>> {
+  if (options.version !== undefined && !isVersionNumber(options.version)) {
+    return { items: [] };
+  }
   const query = db<HistoryRow>('history').where({ model_ref: modelRef });
   if (options.version !== undefined) {
     query.where({ version: options.version });
   }
   if (options.cursor) {
-    const { i } = decodeCursor<{ i: number }>(options.cursor, c =>
+    const { i } = cursors.decode<{ i: number }>('history', options.cursor, c =>
       Number.isSafeInteger(c.i),
     );
     query.where('id', '<', i);
@@ -54,7 +59,7 @@ export async function listHistory(
     items: page.map(toHistoryEntry),
     nextCursor:
       rows.length > options.limit
-        ? encodeCursor({ i: Number(page[page.length - 1].id) })
+        ? cursors.encode('history', { i: Number(page[page.length - 1].id) })
         : undefined,
   };
 }

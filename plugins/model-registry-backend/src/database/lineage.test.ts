@@ -1,5 +1,4 @@
 import { InputError, NotFoundError } from '@backstage/errors';
-import { encodeCursor } from './cursors';
 import {
   alice,
   ALICE,
@@ -169,9 +168,9 @@ describeOnEachDatabase('lineage edges', createStore => {
 
       for (const bad of [
         'garbage!!',
-        encodeCursor({ i: 'x' }),
-        encodeCursor({ i: 1.5 }),
-        encodeCursor({ s: 'version' }),
+        store.cursors.encode('dependents', { i: 'x' }),
+        store.cursors.encode('dependents', { i: 1.5 }),
+        store.cursors.encode('dependents', { s: 'version' }),
       ]) {
         await expect(
           store.findVersionsLinkedTo(CORPUS, { limit: 1, cursor: bad }),

@@ -4,36 +4,36 @@ import {
   Page,
 } from '@model-registry/plugin-model-registry-common';
 import { Knex } from 'knex';
-import { decodeCursor, encodeCursor } from './cursors';
+import { CursorCodec } from './cursors';
 import { appendHistory } from './history';
 import { lockModel } from './models';
-import { ChangeContext } from './ModelRegistryStore';
-import { EdgeRow, edgeRow, toEdge } from './rows';
+import { insertLineageEdges } from './lineageTargets';
+import { ChangeContext, FindLinkedVersionsOptions } from './ModelRegistryStore';
+import { ReadableModelsCache } from './readableModels';
+import { EdgeRow, toEdge } from './rows';
+import { isVersionNumber } from './versionNumbers';
 import { requireVersion } from './versions';
 
-/** Adds lineage edges to a live version. */
+/** How many edges findVersionsLinkedTo reads at least per query. */
+const LINKED_VERSIONS_BATCH = 100;
+
+/** Adds lineage edges to a live version; edges to model versions must name live ones. */
 export async function addLineage(
   db: Knex,
   modelRef: string,
   version: number,
   edges: LineageEdgeInput[],
-  context: ChangeContext,
+  context: ChangeContext & { lineageField?: string },
 ): Promise<LineageEdge[]> {
   return db.transaction(async trx => {
     await lockModel(trx, modelRef);
     const row = await requireVersion(trx, modelRef, version);
     const now = new Date();
-    const inserted: EdgeRow[] = [];
-    for (const edge of edges) {
-      const [{ id }] = await trx('lineage_edges').insert(
-        edgeRow(Number(row.id), edge, context.actor, now),
-        ['id'],
-      );
-      inserted.push({
-        ...edgeRow(Number(row.id), edge, context.actor, now),
-        id,
-      });
-    }
+    const inserted = await insertLineageEdges(trx, Number(row.id), edges, {
+      actor: context.actor,
+      at: now,
+      field: context.lineageField ?? 'edges',
+    });
     const result = inserted.map(e => toEdge(e, modelRef, version));
     await appendHistory(trx, {
       modelRef,
@@ -53,6 +53,7 @@ export async function listLineageEdges(
   modelRef: string,
   version: number,
 ): Promise<LineageEdge[]> {
+  if (!isVersionNumber(version)) return [];
   const rows = await db<EdgeRow>('lineage_edges')
     .join('model_versions', 'model_versions.id', 'lineage_edges.version_id')
     .where({
@@ -65,39 +66,61 @@ export async function listLineageEdges(
   return rows.map(r => toEdge(r, modelRef, version));
 }
 
-/** Versions with an edge to the target (an entity ref or URI), optionally of one relation. */
+/**
+ * Versions with an edge to the target (an entity ref or URI), optionally of one relation,
+ * in the order the edges were added. Versions of models the caller cannot read are left
+ * out before the page is cut: keyset batches are read until the page is full or the rows
+ * end, so a page is never empty while there is a next one.
+ */
 export async function findVersionsLinkedTo(
   db: Knex,
+  cursors: CursorCodec,
   target: string,
-  options: { relation?: string; limit: number; cursor?: string },
+  options: FindLinkedVersionsOptions,
 ): Promise<Page<LineageEdge>> {
-  const query = db('lineage_edges')
-    .join('model_versions', 'model_versions.id', 'lineage_edges.version_id')
-    .where('lineage_edges.target', target)
-    .whereNull('model_versions.deleted_at');
-  if (options.relation) {
-    query.where('lineage_edges.relation', options.relation);
+  let after = options.cursor
+    ? cursors.decode<{ i: number }>('dependents', options.cursor, c =>
+        Number.isSafeInteger(c.i),
+      ).i
+    : undefined;
+  const readable = new ReadableModelsCache(options.readableModels);
+  const batchSize = Math.max(options.limit + 1, LINKED_VERSIONS_BATCH);
+  const found: LineageEdge[] = [];
+  for (;;) {
+    const query = db('lineage_edges')
+      .join('model_versions', 'model_versions.id', 'lineage_edges.version_id')
+      .where('lineage_edges.target', target)
+      .whereNull('model_versions.deleted_at');
+    if (options.relation) {
+      query.where('lineage_edges.relation', options.relation);
+    }
+    if (after !== undefined) {
+      query.where('lineage_edges.id', '>', after);
+    }
+    const rows = await query
+      .orderBy('lineage_edges.id')
+      .limit(batchSize)
+      .select(
+        'lineage_edges.*',
+        'model_versions.model_ref as model_ref',
+        'model_versions.version as version',
+      );
+    await readable.load(rows.map(r => r.model_ref as string));
+    for (const r of rows) {
+      if (readable.isReadable(r.model_ref)) {
+        found.push(toEdge(r, r.model_ref, Number(r.version)));
+      }
+    }
+    // One readable row past the page says that there is a next page.
+    if (found.length > options.limit || rows.length < batchSize) break;
+    after = Number(rows[rows.length - 1].id);
   }
-  if (options.cursor) {
-    const { i } = decodeCursor<{ i: number }>(options.cursor, c =>
-      Number.isSafeInteger(c.i),
-    );
-    query.where('lineage_edges.id', '>', i);
-  }
-  const rows = await query
-    .orderBy('lineage_edges.id')
-    .limit(options.limit + 1)
-    .select(
-      'lineage_edges.*',
-      'model_versions.model_ref as model_ref',
-      'model_versions.version as version',
-    );
-  const page = rows.slice(0, options.limit);
+  const items = found.slice(0, options.limit);
   return {
-    items: page.map(r => toEdge(r, r.model_ref, Number(r.version))),
+    items,
     nextCursor:
-      rows.length > options.limit
-        ? encodeCursor({ i: Number(page[page.length - 1].id) })
+      found.length > options.limit
+        ? cursors.encode('dependents', { i: items[items.length - 1].id })
         : undefined,
   };
 }

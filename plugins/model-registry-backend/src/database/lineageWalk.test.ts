@@ -234,7 +234,9 @@ describeOnEachDatabase('lineage walks', createStore => {
         aliceStage,
       );
 
-      expect(await store.getDescendants(BASE, { depth: 1 })).toEqual([
+      expect(
+        (await store.getDescendants(BASE, { depth: 1, limit: 100 })).items,
+      ).toEqual([
         {
           modelRef: FT,
           version: 1,
@@ -264,7 +266,8 @@ describeOnEachDatabase('lineage walks', createStore => {
           parentVersion: 1,
         },
       ]);
-      const deep = await store.getDescendants(BASE, { depth: 5 });
+      const deep = (await store.getDescendants(BASE, { depth: 5, limit: 100 }))
+        .items;
       expect(deep.map(d => `${d.modelRef}@${d.version}:${d.depth}`)).toEqual([
         `${FT}@1:1`,
         `${FT}@2:1`,
@@ -279,12 +282,18 @@ describeOnEachDatabase('lineage walks', createStore => {
         parentModelRef: FT,
         parentVersion: 1,
       });
-      expect(await store.getDescendants(FT2, { depth: 5 })).toEqual([]);
-      expect(await store.getDescendants(BASE, { depth: 0 })).toEqual([]);
+      expect(
+        (await store.getDescendants(FT2, { depth: 5, limit: 100 })).items,
+      ).toEqual([]);
+      expect(
+        (await store.getDescendants(BASE, { depth: 0, limit: 100 })).items,
+      ).toEqual([]);
 
       await store.deleteVersion(FT2, 1, aliceStage);
       expect(
-        (await store.getDescendants(FT, { depth: 5 })).map(d => d.modelRef),
+        (await store.getDescendants(FT, { depth: 5, limit: 100 })).items.map(
+          d => d.modelRef,
+        ),
       ).toEqual([]);
     });
   });

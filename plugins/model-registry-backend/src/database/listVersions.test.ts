@@ -1,5 +1,4 @@
 import { InputError } from '@backstage/errors';
-import { encodeCursor } from './cursors';
 import { DatabaseModelRegistryStore } from './DatabaseModelRegistryStore';
 import { ListVersionsOptions } from './ModelRegistryStore';
 import {
@@ -272,22 +271,43 @@ describeOnEachDatabase('listVersions', createStore => {
         ['garbage!!', { limit: 1 }],
         [raw('not json'), { limit: 1 }],
         [raw('"a string"'), { limit: 1 }],
-        [encodeCursor({ s: 'version', o: 'desc', n: '2' }), { limit: 1 }],
+        [
+          store.cursors.encode('versions', { s: 'version', o: 'desc', n: '2' }),
+          { limit: 1 },
+        ],
         [raw('{"s":"version","o":"desc","n":1e400}'), { limit: 1 }],
-        [encodeCursor({ s: 'version', o: 'desc', n: 1.5 }), { limit: 1 }],
+        [
+          store.cursors.encode('versions', { s: 'version', o: 'desc', n: 1.5 }),
+          { limit: 1 },
+        ],
         // a cursor of another sort or order
         [nextCursor!, { limit: 1, order: 'asc' }],
         [nextCursor!, { limit: 1, sort: 'createdAt' }],
         [
-          encodeCursor({ s: 'createdAt', o: 'desc', v: 'yesterday', n: 2 }),
+          store.cursors.encode('versions', {
+            s: 'createdAt',
+            o: 'desc',
+            v: 'yesterday',
+            n: 2,
+          }),
           { limit: 1, sort: 'createdAt' },
         ],
         [
-          encodeCursor({ s: 'createdAt', o: 'desc', v: { x: 1 }, n: 2 }),
+          store.cursors.encode('versions', {
+            s: 'createdAt',
+            o: 'desc',
+            v: { x: 1 },
+            n: 2,
+          }),
           { limit: 1, sort: 'createdAt' },
         ],
         [
-          encodeCursor({ s: 'status', o: 'desc', v: null, n: 2 }),
+          store.cursors.encode('versions', {
+            s: 'status',
+            o: 'desc',
+            v: null,
+            n: 2,
+          }),
           { limit: 1, sort: 'status' },
         ],
       ];

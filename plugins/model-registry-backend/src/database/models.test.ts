@@ -124,10 +124,9 @@ describeOnEachDatabase('models', createStore => {
         ConflictError,
       );
       await store.registerModel(CHURN, { kind: 'MLModel' }, bob);
-      expect((await store.listApiModels()).map(m => m.modelRef)).toEqual([
-        CHURN,
-        FRAUD,
-      ]);
+      expect(
+        (await store.listApiModels({ limit: 100 })).items.map(m => m.modelRef),
+      ).toEqual([CHURN, FRAUD]);
 
       // Versions and aliases of an API-registered model.
       await store.registerVersion(FRAUD, input(1), aliceStage);
@@ -136,9 +135,9 @@ describeOnEachDatabase('models', createStore => {
 
       await store.deleteModel(FRAUD, { actor: BOB, comment: 'retired' });
       expect(await store.getApiModel(FRAUD)).toBeUndefined();
-      expect((await store.listApiModels()).map(m => m.modelRef)).toEqual([
-        CHURN,
-      ]);
+      expect(
+        (await store.listApiModels({ limit: 100 })).items.map(m => m.modelRef),
+      ).toEqual([CHURN]);
       expect(await store.listAliases(FRAUD)).toEqual([]);
       expect((await store.getSummaries([FRAUD], rules)).get(FRAUD)).toEqual({
         modelRef: FRAUD,
@@ -179,10 +178,9 @@ describeOnEachDatabase('models', createStore => {
         (await store.registerVersion(FRAUD, input(3), aliceStage)).version
           .version,
       ).toBe(3);
-      expect((await store.listApiModels()).map(m => m.modelRef)).toEqual([
-        CHURN,
-        FRAUD,
-      ]);
+      expect(
+        (await store.listApiModels({ limit: 100 })).items.map(m => m.modelRef),
+      ).toEqual([CHURN, FRAUD]);
       expect(
         (await store.listHistory(FRAUD, { limit: 100 })).items
           .map(h => h.action)
@@ -194,7 +192,7 @@ describeOnEachDatabase('models', createStore => {
       const { store } = await createStore();
       await store.registerVersion(FRAUD, input(1), aliceStage);
       expect(await store.getApiModel(FRAUD)).toBeUndefined();
-      expect(await store.listApiModels()).toEqual([]);
+      expect((await store.listApiModels({ limit: 100 })).items).toEqual([]);
       await expect(store.deleteModel(FRAUD, alice)).rejects.toThrow(
         NotFoundError,
       );

@@ -1,9 +1,11 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   ModelSummary,
+  Page,
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { Knex } from 'knex';
+import { CursorCodec } from './cursors';
 import { appendHistory } from './history';
 import { ApiRegisteredModel, ChangeContext } from './ModelRegistryStore';
 import { ModelRow, parseJson, toApiModel, toIso } from './rows';
@@ -224,11 +226,32 @@ export async function getApiModel(
   return row ? toApiModel(row) : undefined;
 }
 
-/** Every live model registered through the API, by model ref. */
-export async function listApiModels(db: Knex): Promise<ApiRegisteredModel[]> {
-  const rows = await db<ModelRow>('models')
+/** A page of the live models registered through the API, by model ref. */
+export async function listApiModels(
+  db: Knex,
+  cursors: CursorCodec,
+  options: { limit: number; cursor?: string },
+): Promise<Page<ApiRegisteredModel>> {
+  const query = db<ModelRow>('models')
     .whereNull('deleted_at')
-    .where('registered_by_api', true)
-    .orderBy('model_ref');
-  return rows.map(toApiModel);
+    .where('registered_by_api', true);
+  if (options.cursor) {
+    const { m } = cursors.decode<{ m: string }>(
+      'entity-provider',
+      options.cursor,
+      c => typeof c.m === 'string',
+    );
+    query.where('model_ref', '>', m);
+  }
+  const rows = await query.orderBy('model_ref').limit(options.limit + 1);
+  const page = rows.slice(0, options.limit);
+  return {
+    items: page.map(toApiModel),
+    nextCursor:
+      rows.length > options.limit
+        ? cursors.encode('entity-provider', {
+            m: page[page.length - 1].model_ref,
+          })
+        : undefined,
+  };
 }

@@ -43,6 +43,8 @@ export type VersionRow = {
   params: string;
   card: string | null;
   idempotency_key: string | null;
+  idempotency_actor: string | null;
+  idempotency_hash: string | null;
   created_by: string;
   created_at: DbTime;
   updated_by: string;

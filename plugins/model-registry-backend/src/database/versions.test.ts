@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
+import { IdempotencyKeyReusedError } from './idempotency';
 import {
   alice,
   ALICE,
@@ -140,17 +141,60 @@ describeOnEachDatabase('versions', createStore => {
       expect(first.created).toBe(true);
       expect(first.version.version).toBe(1);
 
+      // The same body with its keys in another order is the same request.
       const retry = await store.registerVersion(
         FRAUD,
-        input(99, { tags: { b: '2' } }),
+        { tags: { a: '1' }, source: 's3://models/1' },
         { ...aliceStage, idempotencyKey: 'job-42' },
       );
       expect(retry.created).toBe(false);
       expect(retry.version).toEqual(first.version);
 
+      // The same key with another body is refused, and nothing is written.
+      await expect(
+        store.registerVersion(FRAUD, input(99, { tags: { b: '2' } }), {
+          ...aliceStage,
+          idempotencyKey: 'job-42',
+        }),
+      ).rejects.toMatchObject({
+        name: 'IdempotencyKeyReusedError',
+        message: expect.stringContaining('different request body'),
+      });
+      await expect(
+        store.registerVersion(FRAUD, input(1, { tags: { a: '2' } }), {
+          ...aliceStage,
+          idempotencyKey: 'job-42',
+        }),
+      ).rejects.toThrow(IdempotencyKeyReusedError);
+
       expect(await countRows(knex, 'model_versions')).toBe(1);
       expect(await countRows(knex, 'model_version_tags')).toBe(1);
       expect(await countRows(knex, 'history')).toBe(1);
+
+      // The key belongs to one caller: Bob's request with Alice's key is his own version.
+      const bobs = await store.registerVersion(
+        FRAUD,
+        input(99, { tags: { b: '2' } }),
+        { ...aliceStage, actor: BOB, idempotencyKey: 'job-42' },
+      );
+      expect(bobs).toMatchObject({
+        created: true,
+        version: { version: 2, createdBy: BOB },
+      });
+      const bobsRetry = await store.registerVersion(
+        FRAUD,
+        input(99, { tags: { b: '2' } }),
+        { ...aliceStage, actor: BOB, idempotencyKey: 'job-42' },
+      );
+      expect(bobsRetry).toEqual({ created: false, version: bobs.version });
+      expect(
+        (
+          await store.registerVersion(FRAUD, input(1, { tags: { a: '1' } }), {
+            ...aliceStage,
+            idempotencyKey: 'job-42',
+          })
+        ).version.version,
+      ).toBe(1);
 
       // The key belongs to one model; another key or no key is a new version.
       const other = await store.registerVersion(CHURN, input(1), {
@@ -165,10 +209,10 @@ describeOnEachDatabase('versions', createStore => {
         ...aliceStage,
         idempotencyKey: 'job-43',
       });
-      expect(next).toMatchObject({ created: true, version: { version: 2 } });
+      expect(next).toMatchObject({ created: true, version: { version: 3 } });
       const noKey = await store.registerVersion(FRAUD, input(3), aliceStage);
-      expect(noKey.version.version).toBe(3);
-      expect(await countRows(knex, 'model_versions')).toBe(4);
+      expect(noKey.version.version).toBe(4);
+      expect(await countRows(knex, 'model_versions')).toBe(5);
     });
 
     it('stores tags and lineage given at registration', async () => {

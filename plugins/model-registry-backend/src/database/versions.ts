@@ -5,24 +5,21 @@ import {
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { Knex } from 'knex';
-import { decodeCursor, encodeCursor } from './cursors';
+import { CursorCodec } from './cursors';
 import { appendHistory } from './history';
+import { findByIdempotencyKey, registrationHash } from './idempotency';
+import { insertLineageEdges } from './lineageTargets';
 import { ensureAndLockModel, lockModel } from './models';
 import {
   ChangeContext,
   ListVersionsOptions,
   ModelVersionPatch,
   NewModelVersion,
+  RegisterVersionContext,
   VersionSortField,
 } from './ModelRegistryStore';
-import {
-  edgeRow,
-  jsonOrNull,
-  toIso,
-  toVersion,
-  toVersions,
-  VersionRow,
-} from './rows';
+import { jsonOrNull, toIso, toVersion, toVersions, VersionRow } from './rows';
+import { isVersionNumber, requireVersionNumber } from './versionNumbers';
 
 const SORT_COLUMNS: Record<VersionSortField, string> = {
   version: 'version',
@@ -51,14 +48,17 @@ export async function registerVersion(
   db: Knex,
   modelRef: string,
   input: NewModelVersion,
-  context: ChangeContext & {
-    idempotencyKey?: string;
-    stageRules: StageRules;
-  },
+  context: RegisterVersionContext,
 ): Promise<{ version: ModelVersion; created: boolean }> {
-  const { idempotencyKey } = context;
-  if (idempotencyKey) {
-    const existing = await findByIdempotencyKey(db, modelRef, idempotencyKey);
+  const idempotency = context.idempotencyKey
+    ? {
+        key: context.idempotencyKey,
+        actor: context.actor,
+        hash: registrationHash(input),
+      }
+    : undefined;
+  if (idempotency) {
+    const existing = await findByIdempotencyKey(db, modelRef, idempotency);
     if (existing) {
       return {
         version: await toVersion(db, existing),
@@ -71,12 +71,8 @@ export async function registerVersion(
     // The model row lock serialises every change to one model across replicas; the
     // counter it holds makes numbers unique and never reused.
     const model = await ensureAndLockModel(trx, modelRef, context.actor, now);
-    if (idempotencyKey) {
-      const existing = await findByIdempotencyKey(
-        trx,
-        modelRef,
-        idempotencyKey,
-      );
+    if (idempotency) {
+      const existing = await findByIdempotencyKey(trx, modelRef, idempotency);
       if (existing) {
         return {
           version: await toVersion(trx, existing),
@@ -109,7 +105,9 @@ export async function registerVersion(
       metrics: JSON.stringify(input.metrics ?? {}),
       params: JSON.stringify(input.params ?? {}),
       card: jsonOrNull(input.card),
-      idempotency_key: idempotencyKey ?? null,
+      idempotency_key: idempotency?.key ?? null,
+      idempotency_actor: idempotency?.actor ?? null,
+      idempotency_hash: idempotency?.hash ?? null,
       created_by: context.actor,
       created_at: now,
       updated_by: context.actor,
@@ -124,11 +122,11 @@ export async function registerVersion(
       );
     }
     if (input.lineage?.length) {
-      await trx('lineage_edges').insert(
-        input.lineage.map(edge =>
-          edgeRow(Number(id), edge, context.actor, now),
-        ),
-      );
+      await insertLineageEdges(trx, Number(id), input.lineage, {
+        actor: context.actor,
+        at: now,
+        field: context.lineageField ?? 'lineage',
+      });
     }
     const version = await toVersion(trx, {
       ...row,
@@ -154,6 +152,7 @@ export async function getVersion(
   modelRef: string,
   version: number,
 ): Promise<ModelVersion | undefined> {
+  if (!isVersionNumber(version)) return undefined;
   const row = await db<VersionRow>('model_versions')
     .where({ model_ref: modelRef, version })
     .whereNull('deleted_at')
@@ -166,6 +165,7 @@ export async function listVersions(
   db: Knex,
   modelRef: string,
   options: ListVersionsOptions,
+  cursors: CursorCodec,
 ): Promise<Page<ModelVersion>> {
   const sort = options.sort ?? 'version';
   const order = options.order ?? 'desc';
@@ -202,17 +202,18 @@ export async function listVersions(
     });
   }
   if (options.cursor) {
-    const position = decodeCursor<{
+    const position = cursors.decode<{
       s: string;
       o: string;
       v: unknown;
       n: number;
     }>(
+      'versions',
       options.cursor,
       c =>
         c.s === sort &&
         c.o === order &&
-        Number.isSafeInteger(c.n) &&
+        isVersionNumber(c.n) &&
         (sort === 'version' || isSortValue(sort, c.v)),
     );
     const op = order === 'asc' ? '>' : '<';
@@ -240,7 +241,7 @@ export async function listVersions(
   if (rows.length > options.limit) {
     const last = pageRows[pageRows.length - 1];
     const raw = (last as Record<string, unknown>)[column];
-    nextCursor = encodeCursor({
+    nextCursor = cursors.encode('versions', {
       s: sort,
       o: order,
       v: DATE_SORTS.includes(sort) ? toIso(raw as Date) : raw,
@@ -383,6 +384,7 @@ export async function requireVersion(
   modelRef: string,
   version: number,
 ): Promise<VersionRow> {
+  requireVersionNumber(version);
   const row = await trx<VersionRow>('model_versions')
     .where({ model_ref: modelRef, version })
     .first();
@@ -391,19 +393,6 @@ export async function requireVersion(
   }
   if (row.deleted_at) {
     throw new NotFoundError(`version ${version} of ${modelRef} was deleted`);
-  }
-  return row;
-}
-
-/** The version registered earlier with this key; a deleted one cannot be returned again. */
-async function findByIdempotencyKey(db: Knex, modelRef: string, key: string) {
-  const row = await db<VersionRow>('model_versions')
-    .where({ model_ref: modelRef, idempotency_key: key })
-    .first();
-  if (row?.deleted_at) {
-    throw new ConflictError(
-      `version ${row.version} of ${modelRef}, registered with this idempotency key, was deleted`,
-    );
   }
   return row;
 }

@@ -1,6 +1,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import path from 'node:path';
+import { DEFAULT_STAGE_RULES } from '@model-registry/plugin-model-registry-common';
 import { DatabaseModelRegistryStore } from '../database/DatabaseModelRegistryStore';
 
 jest.setTimeout(60_000);
@@ -12,13 +13,22 @@ const TABLES = [
   'model_aliases',
   'lineage_edges',
   'history',
+  'model_registry_secrets',
 ];
 
 const MIGRATIONS = [
   '20261128000000_init.js',
   '20261128120000_summary_counters_and_sort_indexes.js',
+  '20261201000000_cursor_key_and_scoped_idempotency.js',
 ];
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
+
+async function cursorKeys(knex: Knex): Promise<string[]> {
+  const rows = await knex('model_registry_secrets')
+    .where({ name: 'cursor-signing-key' })
+    .select('value');
+  return rows.map(r => r.value);
+}
 
 async function migrationState(knex: Knex) {
   const rows = await knex('knex_migrations')
@@ -62,7 +72,11 @@ describe('migrations', () => {
       });
 
       // Some data, which the second run must leave alone.
-      const store = new DatabaseModelRegistryStore(knex);
+      const store = await DatabaseModelRegistryStore.createFromKnex(knex, {
+        skipMigrations: true,
+      });
+      const key = await cursorKeys(knex);
+      expect(key).toHaveLength(1);
       await store.registerModel(
         'mlmodel:default/kept',
         { kind: 'MLModel' },
@@ -78,6 +92,9 @@ describe('migrations', () => {
       ).toEqual(['mlmodel:default/kept']);
       const [{ n }] = await knex('history').count({ n: '*' });
       expect(Number(n)).toBe(1);
+      // The signing key stays the one made first, so cursors made before still work.
+      expect(await cursorKeys(knex)).toEqual(key);
+      expect(Buffer.from(key[0], 'base64')).toHaveLength(32);
     },
   );
 
@@ -104,6 +121,7 @@ describe('migrations', () => {
         metrics: '{}',
         params: '{}',
         idempotency_key: 'k1',
+        idempotency_actor: 'user:default/a',
         created_by: 'a',
         created_at: now,
         updated_by: 'a',
@@ -117,10 +135,16 @@ describe('migrations', () => {
       await expect(
         knex('model_versions').insert({ ...version, idempotency_key: 'k2' }),
       ).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
-      // the same idempotency key twice
+      // the same idempotency key twice from the same caller
       await expect(
         knex('model_versions').insert({ ...version, version: 2 }),
       ).rejects.toMatchObject({ message: expect.stringMatching(/unique/i) });
+      // the same key from another caller is another key
+      await knex('model_versions').insert({
+        ...version,
+        version: 4,
+        idempotency_actor: 'user:default/b',
+      });
       // no idempotency key is not a key: many versions may have none
       await knex('model_versions').insert({
         ...version,
@@ -133,7 +157,7 @@ describe('migrations', () => {
         idempotency_key: null,
       });
       const [{ n }] = await knex('model_versions').count({ n: '*' });
-      expect(Number(n)).toBe(3);
+      expect(Number(n)).toBe(4);
     },
   );
 
@@ -180,8 +204,23 @@ describe('migrations', () => {
               locks: [0],
             });
             // Each replica can use the schema, and a later start is still a no-op.
-            for (const [i, replica] of replicas.entries()) {
-              await new DatabaseModelRegistryStore(replica).registerModel(
+            // One signing key, shared: a cursor of one replica is valid on another.
+            expect(await cursorKeys(knex)).toHaveLength(1);
+            const stores = await Promise.all(
+              replicas.map(r =>
+                DatabaseModelRegistryStore.createFromKnex(r, {
+                  skipMigrations: true,
+                }),
+              ),
+            );
+            const cursor = stores[0].cursors.encode('history', { i: 7 });
+            for (const store of stores) {
+              expect(
+                store.cursors.decode('history', cursor, () => true),
+              ).toEqual({ i: 7 });
+            }
+            for (const [i, store] of stores.entries()) {
+              await store.registerModel(
                 `mlmodel:default/replica-${i}`,
                 {},
                 { actor: 'user:default/a' },
@@ -269,19 +308,75 @@ describe('migrations', () => {
         ['mlmodel:default/a', 2, 2],
         ['mlmodel:default/b', 0, null],
       ]);
-      const summaries = await new DatabaseModelRegistryStore(knex).getSummaries(
-        ['mlmodel:default/a'],
-        {
-          stages: ['none', 'production', 'archived'],
-          archivedStage: 'archived',
-          singleOccupancyStages: ['production'],
-          protectedStages: ['production'],
-        },
-      );
+      const store = await DatabaseModelRegistryStore.createFromKnex(knex, {
+        skipMigrations: true,
+      });
+      const summaries = await store.getSummaries(['mlmodel:default/a'], {
+        stages: ['none', 'production', 'archived'],
+        archivedStage: 'archived',
+        singleOccupancyStages: ['production'],
+        protectedStages: ['production'],
+      });
       expect(summaries.get('mlmodel:default/a')).toMatchObject({
         versionCount: 2,
         latestVersion: 2,
       });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps the idempotency keys stored before they were scoped to their caller, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      for (const name of MIGRATIONS.slice(0, 2)) {
+        await knex.migrate.up({ directory: MIGRATIONS_DIR, name });
+      }
+      const now = new Date();
+      await knex('models').insert({
+        model_ref: 'mlmodel:default/old',
+        next_version: 2,
+        live_version_count: 1,
+        latest_version: 1,
+        registered_by_api: false,
+        created_by: 'user:default/a',
+        created_at: now,
+        updated_at: now,
+      });
+      await knex('model_versions').insert({
+        model_ref: 'mlmodel:default/old',
+        version: 1,
+        status: 'ready',
+        stage: 'none',
+        source: 's3://m/1',
+        metrics: '{}',
+        params: '{}',
+        idempotency_key: 'retry-me',
+        created_by: 'user:default/a',
+        created_at: now,
+        updated_by: 'user:default/a',
+        updated_at: now,
+        stage_updated_at: now,
+      });
+      const store = await DatabaseModelRegistryStore.createFromKnex(knex);
+      const context = (actor: string) => ({
+        actor,
+        idempotencyKey: 'retry-me',
+        stageRules: DEFAULT_STAGE_RULES,
+      });
+      // Its creator's retry is answered with the stored version (no hash to compare).
+      const retry = await store.registerVersion(
+        'mlmodel:default/old',
+        { source: 's3://m/other' },
+        context('user:default/a'),
+      );
+      expect([retry.created, retry.version.version]).toEqual([false, 1]);
+      // Another caller's key is their own.
+      const other = await store.registerVersion(
+        'mlmodel:default/old',
+        { source: 's3://m/2' },
+        context('user:default/b'),
+      );
+      expect([other.created, other.version.version]).toEqual([true, 2]);
     },
   );
 });

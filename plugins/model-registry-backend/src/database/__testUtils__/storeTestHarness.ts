@@ -52,8 +52,10 @@ export function describeOnEachDatabase(
 
     async function createStore(databaseId: TestDatabaseId): Promise<TestStore> {
       const knex = await databases.init(databaseId);
-      await DatabaseModelRegistryStore.migrate(knex);
-      return { knex, store: new DatabaseModelRegistryStore(knex) };
+      return {
+        knex,
+        store: await DatabaseModelRegistryStore.createFromKnex(knex),
+      };
     }
 
     describe.each(databases.eachSupportedId())('on %p', databaseId => {
