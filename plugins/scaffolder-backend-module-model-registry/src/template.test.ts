@@ -302,6 +302,56 @@ describe('the New ML model template', () => {
     expect(fs.readdirSync(published)).toEqual([]);
   });
 
+  /** A dry run of a one-step template that calls model-registry:version:register. */
+  const dryRunRegisterVersion = (input: object) =>
+    request(backend.server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header('user:default/alice'))
+      .send({
+        template: {
+          apiVersion: 'scaffolder.backstage.io/v1beta3',
+          kind: 'Template',
+          metadata: { name: 'register-version' },
+          spec: {
+            type: 'service',
+            steps: [
+              {
+                id: 'register',
+                action: 'model-registry:version:register',
+                input,
+              },
+            ],
+          },
+        },
+        values: {},
+        directoryContents: [],
+      });
+
+  it("refuses a version card section the API does not have (card.license) in the action's input validation", async () => {
+    const version = {
+      model: 'mlmodel:default/fraud-scorer',
+      source: 's3://models/fraud-scorer/1/model.pkl',
+    };
+    const accepted = await dryRunRegisterVersion({
+      ...version,
+      card: { intendedUse: 'Scoring card transactions.' },
+    });
+    expect(JSON.stringify(accepted.body)).toContain(
+      'Dry run: would register a version of mlmodel:default/fraud-scorer',
+    );
+
+    const refused = await dryRunRegisterVersion({
+      ...version,
+      card: { intendedUse: 'Scoring card transactions.', license: 'mit' },
+    });
+    const log = JSON.stringify(refused.body);
+    expect(log).toContain(
+      'Invalid input passed to action model-registry:version:register',
+    );
+    expect(log).toContain('license');
+    expect(log).not.toContain('Dry run: would register');
+  });
+
   it('refuses form values that do not fit the template parameters', async () => {
     const res = await dryRun({ ...values, task: 'astrology' });
     expect(res.status).toBe(400);

@@ -1,3 +1,4 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import {
   createModelNamingRule,
   DEFAULT_SOURCE_SCHEMES,
@@ -11,6 +12,9 @@ import {
   MALLORY,
   startRegistry,
 } from '../__testUtils__/registry';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
 
 jest.setTimeout(60_000);
 
@@ -156,5 +160,182 @@ describe('model-registry:version:register', () => {
     await expect(action().handler(bad.ctx)).rejects.toMatchObject({
       name: 'InputError',
     });
+  });
+});
+
+/*
+ * The action's input is declared with zod (the scaffolder shows and validates it as JSON
+ * schema); the registry's contract is the OpenAPI document of the backend. These tests walk
+ * both so that a template can never pass an input the action accepts and the API refuses,
+ * or miss a field the API offers.
+ */
+type JsonSchema = Record<string, any>;
+
+const OPENAPI_PATH = path.resolve(
+  __dirname,
+  '../../../model-registry-backend/src/schema/openapi.yaml',
+);
+
+/** Action inputs that are not part of the request body (the path and a header). */
+const ACTION_ONLY_INPUTS = ['model', 'idempotencyKey'];
+
+function resolveRef(schema: JsonSchema, root: JsonSchema): JsonSchema {
+  let current = schema;
+  while (typeof current?.$ref === 'string') {
+    const pointer = current.$ref.replace(/^#\//, '').split('/');
+    current = pointer.reduce(
+      (node: JsonSchema, key: string) => node[key],
+      root,
+    );
+  }
+  return current;
+}
+
+const typesOf = (schema: JsonSchema) =>
+  [schema.type ?? []].flat().map(String).sort().join('|');
+
+/** Every disagreement between the action's input schema and the API's, with its path. */
+function disagreements(
+  action: JsonSchema,
+  actionRoot: JsonSchema,
+  api: JsonSchema,
+  apiRoot: JsonSchema,
+  at: string,
+): string[] {
+  const a = resolveRef(action, actionRoot);
+  const b = resolveRef(api, apiRoot);
+  const problems: string[] = [];
+  const where = at.replace(/\.$/, '') || '(input)';
+  if (typesOf(a) !== typesOf(b)) {
+    problems.push(
+      `${where}: type ${typesOf(a)} in the action, ${typesOf(b)} in the API`,
+    );
+  }
+  if (a.enum || b.enum) {
+    const aEnum = JSON.stringify([...(a.enum ?? [])].sort());
+    const bEnum = JSON.stringify([...(b.enum ?? [])].sort());
+    if (aEnum !== bEnum) {
+      problems.push(
+        `${where}: values ${aEnum} in the action, ${bEnum} in the API`,
+      );
+    }
+  }
+  const aProps: JsonSchema = a.properties ?? {};
+  const bProps: JsonSchema = b.properties ?? {};
+  for (const key of Object.keys(aProps)) {
+    if (!(key in bProps)) problems.push(`${at}${key}: not in the API`);
+  }
+  for (const key of Object.keys(bProps)) {
+    if (!(key in aProps)) problems.push(`${at}${key}: missing from the action`);
+  }
+  const aRequired = JSON.stringify([...(a.required ?? [])].sort());
+  const bRequired = JSON.stringify([...(b.required ?? [])].sort());
+  if (aRequired !== bRequired) {
+    problems.push(
+      `${where}: requires ${aRequired} in the action, ${bRequired} in the API`,
+    );
+  }
+  if (a.properties || b.properties) {
+    for (const [side, schema] of [
+      ['action', a],
+      ['API', b],
+    ] as const) {
+      if (schema.additionalProperties !== false) {
+        problems.push(
+          `${where}: an object with fields is not closed in the ${side}`,
+        );
+      }
+    }
+  }
+  if (
+    typeof a.additionalProperties === 'object' ||
+    typeof b.additionalProperties === 'object'
+  ) {
+    problems.push(
+      ...disagreements(
+        a.additionalProperties ?? {},
+        actionRoot,
+        b.additionalProperties ?? {},
+        apiRoot,
+        `${at}<key>.`,
+      ),
+    );
+  }
+  for (const key of Object.keys(aProps).filter(k => k in bProps)) {
+    problems.push(
+      ...disagreements(
+        aProps[key],
+        actionRoot,
+        bProps[key],
+        apiRoot,
+        `${at}${key}.`,
+      ),
+    );
+  }
+  if (a.items || b.items) {
+    problems.push(
+      ...disagreements(
+        a.items ?? {},
+        actionRoot,
+        b.items ?? {},
+        apiRoot,
+        `${at}[].`,
+      ),
+    );
+  }
+  return problems;
+}
+
+describe('model-registry:version:register input schema', () => {
+  const openapi = YAML.parse(fs.readFileSync(OPENAPI_PATH, 'utf8'));
+  const newModelVersion = openapi.components.schemas.NewModelVersion;
+  const actionInput = (): JsonSchema =>
+    registerVersionAction({
+      auth: mockServices.auth(),
+      discovery: mockServices.discovery(),
+      allowedSourceSchemes: DEFAULT_SOURCE_SCHEMES,
+    }).schema!.input as JsonSchema;
+
+  /** The action's input without its action-only fields, comparable to the request body. */
+  const bodyOf = (input: JsonSchema): JsonSchema => ({
+    ...input,
+    properties: Object.fromEntries(
+      Object.entries(input.properties).filter(
+        ([key]) => !ACTION_ONLY_INPUTS.includes(key),
+      ),
+    ),
+    required: input.required.filter(
+      (key: string) => !ACTION_ONLY_INPUTS.includes(key),
+    ),
+  });
+
+  it('has the inputs that are not part of the body, and the API does not', () => {
+    const input = actionInput();
+    for (const key of ACTION_ONLY_INPUTS) {
+      expect(input.properties).toHaveProperty([key]);
+      expect(newModelVersion.properties).not.toHaveProperty([key]);
+    }
+  });
+
+  it("agrees with the API's NewModelVersion: the same fields, types, values and required fields, closed objects, recursively", () => {
+    const input = actionInput();
+    expect(
+      disagreements(bodyOf(input), input, newModelVersion, openapi, ''),
+    ).toEqual([]);
+  });
+
+  it('would report a field the API does not have, a missing one and an open object', () => {
+    const input = actionInput();
+    const body = structuredClone(bodyOf(input));
+    body.properties.card.properties.license = { type: 'string' };
+    delete body.properties.signature;
+    delete body.properties.code.additionalProperties;
+    expect(disagreements(body, input, newModelVersion, openapi, '')).toEqual(
+      expect.arrayContaining([
+        'card.license: not in the API',
+        'signature: missing from the action',
+        'code: an object with fields is not closed in the action',
+      ]),
+    );
   });
 });

@@ -3,7 +3,11 @@ import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   formatMLModelValidationIssues,
+  LINEAGE_RELATIONS,
+  LineageRelation,
   MLMODEL_KIND,
+  MODEL_VERSION_STATUSES,
+  ModelVersionStatus,
   NewModelVersion,
   validateNewVersionInput,
 } from '@model-registry/plugin-model-registry-common';
@@ -59,15 +63,25 @@ export function registerVersionAction(
                 ', ',
               )}`,
             ),
-        status: z => z.enum(['pending', 'ready', 'failed']).optional(),
+        status: z =>
+          z.enum(MODEL_VERSION_STATUSES as [ModelVersionStatus]).optional(),
         runId: z => z.string().optional(),
         runLink: z => z.string().optional(),
         code: z =>
           z
-            .object({ repository: z.string(), commit: z.string().optional() })
+            .object({
+              repository: z.string().optional(),
+              commit: z.string().optional(),
+            })
+            .strict()
             .optional(),
         framework: z => z.string().optional(),
         description: z => z.string().optional(),
+        signature: z =>
+          z
+            .record(z.unknown())
+            .optional()
+            .describe('Input and output schema of the model'),
         metrics: z => z.record(z.number()).optional(),
         params: z => z.record(z.string()).optional(),
         tags: z => z.record(z.string()).optional(),
@@ -80,18 +94,20 @@ export function registerVersionAction(
               trainingData: z.string().optional(),
               evaluation: z.string().optional(),
               ethicalConsiderations: z.string().optional(),
-              license: z.string().optional(),
             })
+            .strict()
             .optional(),
         lineage: z =>
           z
             .array(
-              z.object({
-                relation: z.string(),
-                entityRef: z.string().optional(),
-                version: z.number().int().optional(),
-                uri: z.string().optional(),
-              }),
+              z
+                .object({
+                  relation: z.enum(LINEAGE_RELATIONS as [LineageRelation]),
+                  entityRef: z.string().optional(),
+                  version: z.number().int().min(1).optional(),
+                  uri: z.string().optional(),
+                })
+                .strict(),
             )
             .optional(),
         comment: z => z.string().optional(),
