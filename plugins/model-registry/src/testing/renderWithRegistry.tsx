@@ -24,10 +24,16 @@ type ApiPair = readonly [unknown, unknown];
 /**
  * An msw server for one test file: listening before the first test (unhandled requests
  * fail), handlers reset after each test, closed after the last. Call it at the top level.
+ *
+ * Each test also runs on fake timers that advance on their own: requests and renders go on
+ * as usual, while the waits of findBy/waitFor step the clock, so that transitions and
+ * debounce pauses take no wall time (`jest.advanceTimersByTime` skips one at once).
  */
 export function setupRegistryServer() {
   const server = setupServer();
   registerMswTestHooks(server);
+  beforeEach(() => jest.useFakeTimers({ advanceTimers: true }));
+  afterEach(() => jest.useRealTimers());
   return server;
 }
 

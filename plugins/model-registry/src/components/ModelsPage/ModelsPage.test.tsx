@@ -111,7 +111,7 @@ function rows() {
   return within(table).getAllByRole('row').slice(1);
 }
 
-/** Types into a text filter and lets the debounce pause pass at once (fake timers). */
+/** Types into a text filter; `pause` lets the debounce pause pass at once (fake timers). */
 function type(label: string, value: string) {
   fireEvent.change(screen.getByLabelText(label), { target: { value } });
 }
@@ -127,11 +127,6 @@ async function choose(label: RegExp, option: string) {
 }
 
 describe('ModelsPage', () => {
-  // Fake timers that also run on their own: requests and transitions proceed as usual, and
-  // a test skips the text filters' debounce pause instead of sleeping through it.
-  beforeEach(() => jest.useFakeTimers({ advanceTimers: true }));
-  afterEach(() => jest.useRealTimers());
-
   it('lists the models with their registry state', async () => {
     serve();
     await render();
