@@ -1,0 +1,256 @@
+import {
+  BadInputCase,
+  BOB,
+  callers,
+  describeRegistry,
+  expectBadInput,
+  MALLORY,
+} from '../../testing/startRegistry';
+
+describeRegistry('model routes', registry => {
+  const api = registry.api.bind(registry);
+
+  it('lists a model with its registry summary', async () => {
+    const model = registry.addModel('fraud-detector');
+    await registry.registerVersion(model);
+    await registry.registerVersion(model);
+    await api('post', `${model.path}/versions/2/stage`)
+      .send({ stage: 'production' })
+      .expect(200);
+    await api('put', `${model.path}/aliases/champion`)
+      .send({ version: 2 })
+      .expect(200);
+    expect((await api('get', model.path)).body).toMatchObject({
+      versionCount: 2,
+      latestVersion: 2,
+      stageOccupants: { production: 2 },
+      aliases: { champion: 2 },
+    });
+    const models = await api('get', `/models?q=${model.name}`);
+    expect(
+      models.body.items.find((m: any) => m.name === model.name).summary
+        .stageOccupants,
+    ).toEqual({ production: 2 });
+  });
+
+  it('registers models through the API, checking a dry run first', async () => {
+    const existing = registry.addModel('fraud-detector');
+    const secret = registry.addModel('secret-model', {
+      hiddenFrom: [MALLORY, BOB],
+    });
+    const name = registry.uniqueName('api-model');
+    const ref = `mlmodel:default/${name}`;
+    // A dry run checks and writes nothing.
+    const newModel = {
+      name,
+      owner: 'group:default/risk-ml',
+      type: 'classification',
+    };
+    const check = await api('post', '/models?dryRun=true').send(newModel);
+    expect(check.status).toBe(200);
+    expect(check.body.entityRef).toBe(ref);
+    expect(await registry.providedModelRefs()).not.toContain(ref);
+    expect(await registry.hasModelRow(ref)).toBe(false);
+    expect(
+      (await api('post', '/models?dryRun=true', callers.mallory).send(newModel))
+        .status,
+    ).toBe(403);
+    const badFlag = await api('post', '/models?dryRun=maybe').send(newModel);
+    expect(badFlag.status).toBe(400);
+    expect(badFlag.body.error.message).toMatch(/dryRun/);
+    expect(
+      (
+        await api('post', '/models?dryRun=true').send({
+          ...newModel,
+          name: 'Bad_Name',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await api('post', '/models?dryRun=true').send({
+          ...newModel,
+          name: existing.name,
+        })
+      ).status,
+    ).toBe(409);
+
+    // Only for an owner one belongs to (a 403 naming the owner); nothing stored.
+    const foreign = await api('post', '/models').send({
+      ...newModel,
+      owner: 'group:default/nlp-ml',
+    });
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.error.message).toMatch(
+      /^owner group:default\/nlp-ml: you may only register models owned by a group you belong to/,
+    );
+    expect(await registry.providedModelRefs()).not.toContain(ref);
+    expect(await registry.hasModelRow(ref)).toBe(false);
+
+    const created = await api('post', '/models').send({
+      ...newModel,
+      title: 'API model',
+      dependsOn: ['resource:default/card-transactions'],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      entityRef: ref,
+      entity: {
+        apiVersion: 'model-registry.dev/v1alpha1',
+        kind: 'MLModel',
+        metadata: { name, namespace: 'default', title: 'API model' },
+        spec: {
+          type: 'classification',
+          lifecycle: 'experimental',
+          owner: 'group:default/risk-ml',
+          dependsOn: ['resource:default/card-transactions'],
+        },
+      },
+    });
+    expect(
+      (
+        await api('post', '/models').send({
+          name,
+          owner: 'risk-ml',
+          type: 'llm',
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (await api('post', '/models?dryRun=true').send(newModel)).status,
+    ).toBe(409);
+    // A model that already exists in the catalog cannot be registered again.
+    expect(
+      (
+        await api('post', '/models').send({
+          name: existing.name,
+          owner: 'risk-ml',
+          type: 'llm',
+        })
+      ).status,
+    ).toBe(409);
+    // ...also one the caller cannot see (only Alice may read the secret model): the name
+    // is taken, whoever asks.
+    const hidden = await api('post', '/models', callers.bob).send({
+      name: secret.name,
+      owner: BOB,
+      type: 'llm',
+    });
+    expect(hidden.status).toBe(409);
+    const provided = await registry.providedModelRefs();
+    expect(provided).toContain(ref);
+    expect(provided).not.toContain(existing.ref);
+    expect(provided).not.toContain(secret.ref);
+    expect(
+      registry.auditEvents.find(e => e.actionType === 'model.register'),
+    ).toMatchObject({ meta: expect.objectContaining({ modelRef: ref }) });
+  });
+
+  it('rejects bad model registrations with a 400 that names the field, storing nothing', async () => {
+    const good = registry.uniqueName('good-name');
+    const names = ['Bad_Name', 'a/b', 'a:b', 'a%b', 'ab', 'x'.repeat(64), ''];
+    await expectBadInput(registry, [
+      ...names.map(
+        n =>
+          [
+            'post',
+            '/models',
+            `model name ${n}`,
+            { name: n, owner: 'group:default/risk-ml', type: 'llm' },
+            'name',
+          ] as BadInputCase,
+      ),
+      [
+        'post',
+        '/models',
+        'model owner',
+        { name: good, owner: 'component:default/x', type: 'llm' },
+        'spec.owner',
+      ],
+      [
+        'post',
+        '/models',
+        'model without owner',
+        { name: good, type: 'llm' },
+        'owner',
+      ],
+    ]);
+    const provided = await registry.providedModelRefs();
+    for (const n of [...names, good]) {
+      expect(provided).not.toContain(`mlmodel:default/${n}`.toLowerCase());
+      expect(await registry.hasModelRow(`mlmodel:default/${n}`)).toBe(false);
+    }
+  });
+
+  it('lists the models with a version in a stage across catalog pages', async () => {
+    const prefix = registry.uniqueName('stagescan');
+    const many = Array.from(
+      { length: 250 },
+      (_, i) =>
+        registry.catalog.addModel(`${prefix}-${String(i).padStart(3, '0')}`)
+          .metadata.name,
+    );
+    const staged = [7, 57, 107, 157, 207].map(i => many[i]);
+    for (const name of [...staged, many[8]]) {
+      expect(
+        (
+          await api('post', `/models/default/${name}/versions`).send({
+            source: `s3://m/${name}`,
+          })
+        ).status,
+      ).toBe(201);
+    }
+    for (const name of staged) {
+      expect(
+        (
+          await api('post', `/models/default/${name}/versions/1/stage`).send({
+            stage: 'staging',
+          })
+        ).status,
+      ).toBe(200);
+    }
+
+    const all = async (query: string) => {
+      const names: string[] = [];
+      const pages: number[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 20; i++) {
+        const res = await api(
+          'get',
+          `/models?q=${prefix}&${query}${
+            cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+          }`,
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.totalCount).toBeUndefined();
+        names.push(...res.body.items.map((m: any) => m.name));
+        pages.push(res.body.items.length);
+        cursor = res.body.nextCursor;
+        if (!cursor) break;
+      }
+      return { names, pages };
+    };
+    // limit 1 resumes inside a catalog page; limit 2 at page boundaries
+    for (const limit of [1, 2, 100]) {
+      const { names, pages } = await all(`stage=staging&limit=${limit}`);
+      expect(names).toEqual(staged);
+      expect(Math.max(...pages)).toBeLessThanOrEqual(limit);
+    }
+    // a stage that is not single-occupancy, and one no model has
+    expect((await all('stage=none')).names).toEqual([many[8]]);
+    expect((await all('stage=archived')).names).toEqual([]);
+
+    const bad = await api('get', '/models?stage=bogus');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^stage /);
+    const first = await api('get', `/models?q=${prefix}&stage=staging&limit=1`);
+    const wrong = await api(
+      'get',
+      `/models?q=${prefix}&stage=none&cursor=${encodeURIComponent(
+        first.body.nextCursor,
+      )}`,
+    );
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.message).toMatch(/cursor/);
+  });
+});

@@ -1,0 +1,198 @@
+import {
+  ALICE,
+  BadInputCase,
+  describeRegistry,
+  expectBadInput,
+} from '../../testing/startRegistry';
+
+describeRegistry('versions routes', registry => {
+  const api = registry.api.bind(registry);
+
+  it('registers, reads, pages and updates versions', async () => {
+    const model = registry.addModel('fraud-detector');
+    const base = model.path;
+    const r1 = await api('post', `${base}/versions`).send({
+      source: `s3://models/${model.name}/1`,
+      metrics: { auc: 0.91 },
+      params: { depth: '6' },
+      tags: { team: 'risk' },
+      card: { intendedUse: 'Scoring' },
+      comment: 'first',
+      lineage: [
+        {
+          relation: 'trainedOn',
+          entityRef: 'resource:default/card-transactions',
+        },
+      ],
+    });
+    expect(r1.status).toBe(201);
+    expect(r1.body).toMatchObject({
+      modelRef: model.ref,
+      version: 1,
+      stage: 'none',
+      status: 'ready',
+      createdBy: ALICE,
+      metrics: { auc: 0.91 },
+      tags: { team: 'risk' },
+    });
+    const r2 = await api('post', `${base}/versions`).send({
+      source: `s3://models/${model.name}/2`,
+      metrics: { auc: 0.94 },
+    });
+    expect(r2.body.version).toBe(2);
+
+    expect((await api('get', `${base}/versions/1`)).body.card).toEqual({
+      intendedUse: 'Scoring',
+    });
+    const list = await api('get', `${base}/versions?limit=1`);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((v: any) => v.version)).toEqual([2]);
+    const next = await api(
+      'get',
+      `${base}/versions?limit=1&cursor=${encodeURIComponent(
+        list.body.nextCursor,
+      )}`,
+    );
+    expect(next.body.items.map((v: any) => v.version)).toEqual([1]);
+    expect(next.body.nextCursor).toBeUndefined();
+
+    const patched = await api('patch', `${base}/versions/1`).send({
+      description: 'baseline',
+      tags: { team: null, reviewed: 'yes' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({
+      description: 'baseline',
+      tags: { reviewed: 'yes' },
+    });
+  });
+
+  it('deletes a version but never reuses its number, and keeps one in production', async () => {
+    const model = registry.addModel('fraud-detector');
+    const base = model.path;
+    await registry.registerVersion(model);
+    await registry.registerVersion(model);
+    await api('post', `${base}/versions/2/stage`)
+      .send({ stage: 'production' })
+      .expect(200);
+    expect((await api('delete', `${base}/versions/2`)).status).toBe(409); // production
+    await api('delete', `${base}/versions/1?comment=obsolete`).expect(204);
+    expect((await api('get', `${base}/versions/1`)).status).toBe(404);
+    expect(
+      (
+        await api('post', `${base}/versions`).send({
+          source: `s3://models/${model.name}/3`,
+        })
+      ).body.version,
+    ).toBe(3);
+  });
+
+  it('returns the same version for a retried registration', async () => {
+    const model = registry.addModel('fraud-detector');
+    const path = `${model.path}/versions`;
+    const source = (n: number) => `s3://models/${model.name}/${n}`;
+    const first = await api('post', path)
+      .set('Idempotency-Key', 'pipeline-run-42')
+      .send({ source: source(1) });
+    const retry = await api('post', path)
+      .set('Idempotency-Key', 'pipeline-run-42')
+      .send({ source: source(1) });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(200);
+    expect(retry.body.version).toBe(first.body.version);
+    const other = await api('post', path)
+      .set('Idempotency-Key', 'pipeline-run-43')
+      .send({ source: source(2) });
+    expect(other.body.version).toBe(2);
+    expect((await api('get', `${path}?limit=100`)).body.items).toHaveLength(2);
+    // A retry after the version was deleted neither brings it back nor creates another.
+    await api('delete', `${path}/1`).expect(204);
+    const late = await api('post', path)
+      .set('Idempotency-Key', 'pipeline-run-42')
+      .send({ source: source(1) });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toContain('was deleted');
+    expect((await api('get', `${path}?limit=100`)).body.items).toHaveLength(1);
+  });
+
+  it('rejects bad input with a 400 that names the field, storing nothing', async () => {
+    const model = registry.addModel('fraud-detector');
+    const base = model.path;
+    await registry.registerVersion(model);
+    const post = (label: string, body: unknown, field: string) =>
+      ['post', `${base}/versions`, label, body, field] as BadInputCase;
+    await expectBadInput(registry, [
+      // source fuzz table
+      ...[
+        'file:///etc/passwd',
+        'FILE:/etc/passwd',
+        '/etc/passwd',
+        'relative/path/model.pkl',
+        '../../secrets',
+        's3://bucket/../other',
+        's3://bucket/%2e%2e/other',
+        's3://bucket/%252e%252e/other',
+        's3://bucket\\..\\other',
+        's3://bucket/model;jsessionid=1',
+        's3://bucket/model#frag',
+        '',
+        `s3://bucket/${'a'.repeat(2100)}`,
+        // eslint-disable-next-line no-script-url -- a source that must be rejected
+        'javascript:alert(1)',
+        'ftp://host/model',
+        's3://',
+      ].map(s => post('source', { source: s }, 'source')),
+      post('missing source', {}, 'source'),
+      post(
+        'metric type',
+        { source: 's3://m/2', metrics: { auc: 'high' } },
+        'metrics',
+      ),
+      post(
+        'tag key',
+        { source: 's3://m/2', tags: { '../x': 'y' } },
+        'tags.../x',
+      ),
+      post(
+        'tag value length',
+        { source: 's3://m/2', tags: { k: 'v'.repeat(5001) } },
+        'tags.k',
+      ),
+      post(
+        'tag key length',
+        { source: 's3://m/2', tags: { ['k'.repeat(251)]: 'v' } },
+        'tags.',
+      ),
+      post('status', { source: 's3://m/2', status: 'done' }, 'status'),
+      post('unknown field', { source: 's3://m/2', owner: 'x' }, 'owner'),
+      post('run link', { source: 's3://m/2', runLink: 'not a url' }, 'runLink'),
+      post(
+        'lineage relation',
+        {
+          source: 's3://m/2',
+          lineage: [{ relation: 'inspiredBy', uri: 'https://x' }],
+        },
+        'lineage',
+      ),
+      post(
+        'lineage target',
+        {
+          source: 's3://m/2',
+          lineage: [{ relation: 'trainedOn', entityRef: 'card-transactions' }],
+        },
+        'lineage[0].entityRef',
+      ),
+      [
+        'get',
+        `${base}/versions?limit=101`,
+        'limit over the cap',
+        undefined,
+        'limit',
+      ],
+      ['get', `${base}/versions?cursor=garbage`, 'cursor', undefined, 'cursor'],
+      ['get', `${base}/versions/0`, 'version number', undefined, 'version'],
+    ]);
+    const versions = await api('get', `${base}/versions?limit=100`);
+    expect(versions.body.items.map((v: any) => v.version)).toEqual([1]);
+  });
+});
