@@ -10,12 +10,9 @@ import {
   renderWithRegistry,
   setupRegistryServer,
 } from '../../testing/renderWithRegistry';
-import {
-  absoluteTime,
-  describeAction,
-  HistoryContent,
-  relativeTime,
-} from './HistoryContent';
+import { describeAction } from './describeAction';
+import { HistoryContent } from './HistoryContent';
+import { absoluteTime, relativeTime } from './historyTime';
 
 const MODEL = `${BASE}/models/default/fraud-detector`;
 const MODEL_REF = 'mlmodel:default/fraud-detector';

@@ -9,7 +9,6 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   HistoryEntry,
-  LineageRelation,
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
 import {
@@ -33,7 +32,8 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { useModelRef } from '../../hooks/useModelRef';
 import { useStageRules } from '../../hooks/useStageRules';
-import { RELATION_LABELS } from '../../lineage/relationLabels';
+import { describeAction } from './describeAction';
+import { absoluteTime, relativeTime } from './historyTime';
 import { errorTitle } from '../errors';
 
 const PAGE_SIZE = 50;
@@ -52,119 +52,6 @@ const useStyles = makeStyles(theme => ({
   when: { color: theme.palette.text.secondary },
   why: { fontStyle: 'normal', fontWeight: 500 },
 }));
-
-const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
-  ['year', 365 * 24 * 3600],
-  ['month', 30 * 24 * 3600],
-  ['week', 7 * 24 * 3600],
-  ['day', 24 * 3600],
-  ['hour', 3600],
-  ['minute', 60],
-  ['second', 1],
-];
-
-/** "3 hours ago", "yesterday", "now". */
-export function relativeTime(iso: string, now: number = Date.now()): string {
-  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-  for (const [unit, size] of RELATIVE_UNITS) {
-    if (Math.abs(seconds) >= size || unit === 'second') {
-      return format.format(Math.round(seconds / size), unit);
-    }
-  }
-  return iso;
-}
-
-/** The absolute time in the reader's locale and time zone. */
-export function absoluteTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
-}
-
-function plural(n: number, word: string) {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** A history entry's action in words, e.g. "promoted version 5 from staging to production". */
-export function describeAction(entry: HistoryEntry, rules: StageRules): string {
-  const v = entry.version;
-  const before = (entry.before ?? {}) as Record<string, any>;
-  const after = (entry.after ?? {}) as Record<string, any>;
-  switch (entry.action) {
-    case 'version.register':
-      return `registered version ${v}`;
-    case 'version.update': {
-      const fields = Object.keys(after);
-      return fields.length
-        ? `updated ${fields.join(', ')} of version ${v}`
-        : `updated version ${v}`;
-    }
-    case 'version.stage': {
-      const from = before.stage as string | undefined;
-      const to = after.stage as string | undefined;
-      const archived = (after.archived ?? []) as number[];
-      let words: string;
-      if (to === rules.archivedStage) {
-        words = `archived version ${v}${from ? ` (was in ${from})` : ''}`;
-      } else if (
-        from &&
-        to &&
-        rules.stages.indexOf(to) > rules.stages.indexOf(from)
-      ) {
-        words = `promoted version ${v} from ${from} to ${to}`;
-      } else if (from && to) {
-        words = `moved version ${v} from ${from} to ${to}`;
-      } else {
-        words = `moved version ${v} to ${to ?? 'another stage'}`;
-      }
-      if (archived.length) {
-        words += `, archiving version${
-          archived.length === 1 ? '' : 's'
-        } ${archived.join(', ')}`;
-      }
-      return words;
-    }
-    case 'alias.set': {
-      const alias = after.alias ?? before.alias;
-      if (before.version !== undefined && before.version !== after.version) {
-        return `moved alias ${alias} from ${before.version} to ${after.version}`;
-      }
-      return `set alias ${alias} to version ${after.version ?? v}`;
-    }
-    case 'alias.delete':
-      return `removed alias ${before.alias}${
-        before.version !== undefined ? ` (was version ${before.version})` : ''
-      }`;
-    case 'lineage.add': {
-      const edges = (after.edges ?? []) as Array<{
-        relation: string;
-        target: string;
-      }>;
-      const shown = edges
-        .slice(0, 3)
-        .map(
-          e =>
-            `${RELATION_LABELS[e.relation as LineageRelation] ?? e.relation} ${
-              e.target
-            }`,
-        );
-      const more = edges.length > 3 ? ` and ${edges.length - 3} more` : '';
-      return `added ${plural(edges.length, 'lineage link')} to version ${v}${
-        shown.length ? `: ${shown.join('; ')}${more}` : ''
-      }`;
-    }
-    case 'version.delete':
-      return `deleted version ${v}`;
-    case 'model.register':
-      return 'registered the model';
-    case 'model.delete':
-      return 'deleted the model';
-    default:
-      return `${entry.action}${v !== undefined ? ` (version ${v})` : ''}`;
-  }
-}
 
 function ActionIcon(props: { action: string }) {
   const [subject, verb] = props.action.split('.');
