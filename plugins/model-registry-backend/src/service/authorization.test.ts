@@ -236,4 +236,41 @@ describeRegistry('registry authorization', registry => {
       ),
     ).toEqual([1]);
   });
+
+  it('needs credentials on the routes of issue 8, and service credentials for the provider', async () => {
+    const model = registry.addModel('fraud-detector');
+    const hidden = registry.addModel('hidden', { hiddenFrom: [MALLORY] });
+    const routes: Array<[ApiMethod, string, object]> = [
+      ['post', '/models/by-refs', { entityRefs: [model.ref] }],
+      [
+        'get',
+        `/entity-provider/models${model.path.slice('/models'.length)}`,
+        {},
+      ],
+      ['get', '/entity-provider/models?limit=1', {}],
+    ];
+    for (const [method, path, body] of routes) {
+      const res = await request(registry.server)
+        [method](`/api/model-registry${path}`)
+        .send(body);
+      expect([method, path, res.status]).toEqual([method, path, 401]);
+    }
+    for (const auth of [callers.alice, callers.mallory]) {
+      const res = await api(
+        'get',
+        `/entity-provider/models${model.path.slice('/models'.length)}`,
+        auth,
+      );
+      expect(res.status).toBe(403);
+    }
+    // a model hidden from the caller is null in by-refs, like one that does not exist
+    const byRefs = await api('post', '/models/by-refs', callers.mallory).send({
+      entityRefs: [hidden.ref, model.ref],
+    });
+    expect(byRefs.status).toBe(200);
+    expect(byRefs.body.items).toEqual([
+      null,
+      expect.objectContaining({ modelRef: model.ref }),
+    ]);
+  });
 });

@@ -294,3 +294,37 @@ export async function expectBadInput(
     ]);
   }
 }
+
+/** A real cursor with one character changed, and the same with garbage appended. */
+export function tamperedCursors(cursor: string): string[] {
+  const at = Math.floor(cursor.length / 2);
+  const flipped = `${cursor.slice(0, at)}${
+    cursor[at] === 'A' ? 'B' : 'A'
+  }${cursor.slice(at + 1)}`;
+  return [flipped, `${cursor}x`, `${cursor}.garbage`];
+}
+
+/**
+ * Sends `path` with each cursor (appended as `cursor=`) and expects a 400 naming the cursor.
+ * Labels the failures with the cursor that was accepted.
+ */
+export async function expectCursorsRefused(
+  registry: TestRegistry,
+  path: string,
+  cursors: string[],
+  auth: string = callers.alice,
+) {
+  const separator = path.includes('?') ? '&' : '?';
+  for (const cursor of cursors) {
+    const res = await registry.api(
+      'get',
+      `${path}${separator}cursor=${encodeURIComponent(cursor)}`,
+      auth,
+    );
+    expect([cursor, res.status]).toEqual([cursor, 400]);
+    expect([cursor, res.body.error?.message]).toEqual([
+      cursor,
+      expect.stringContaining('cursor'),
+    ]);
+  }
+}

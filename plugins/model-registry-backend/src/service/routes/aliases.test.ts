@@ -66,4 +66,19 @@ describeRegistry('alias routes', registry => {
     );
     expect((await api('get', `${model.path}/aliases`)).body.items).toEqual([]);
   });
+
+  it('refuses an alias to a version number over int32 (issue 8)', async () => {
+    const model = registry.addModel('fraud-detector');
+    await registry.registerVersion(model);
+    await expectBadInput(registry, [
+      [
+        'put',
+        `${model.path}/aliases/champion`,
+        'alias version over int32',
+        { version: 3000000000 },
+        'version',
+      ],
+    ]);
+    expect((await api('get', `${model.path}/aliases`)).body.items).toEqual([]);
+  });
 });

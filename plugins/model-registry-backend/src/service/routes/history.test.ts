@@ -1,4 +1,9 @@
-import { ALICE, describeRegistry } from '../../testing/startRegistry';
+import {
+  ALICE,
+  describeRegistry,
+  expectCursorsRefused,
+  tamperedCursors,
+} from '../../testing/startRegistry';
 
 describeRegistry('history routes', registry => {
   const api = registry.api.bind(registry);
@@ -73,5 +78,26 @@ describeRegistry('history routes', registry => {
     expect(
       registry.auditEvents.find(e => e.actionType === 'version.stage')?.status,
     ).toBe('succeeded');
+  });
+
+  it('refuses an edited history cursor or one of another list (issue 8)', async () => {
+    const model = registry.addModel('fraud-detector');
+    for (let i = 0; i < 3; i++) await registry.registerVersion(model);
+    const page = await api('get', `${model.path}/history?limit=1`);
+    expect(page.body.nextCursor).toEqual(expect.any(String));
+    const versions = await api('get', `${model.path}/versions?limit=1`);
+    await expectCursorsRefused(registry, `${model.path}/history?limit=1`, [
+      ...tamperedCursors(page.body.nextCursor),
+      versions.body.nextCursor,
+    ]);
+    const next = await api(
+      'get',
+      `${model.path}/history?limit=1&cursor=${encodeURIComponent(
+        page.body.nextCursor,
+      )}`,
+    );
+    expect(next.status).toBe(200);
+    expect(next.body.items).toHaveLength(1);
+    expect(next.body.items[0].id).not.toBe(page.body.items[0].id);
   });
 });

@@ -4,8 +4,44 @@ import {
   callers,
   describeRegistry,
   expectBadInput,
+  expectCursorsRefused,
   MALLORY,
+  tamperedCursors,
 } from '../../testing/startRegistry';
+
+/**
+ * Edits a cursor that is base64 JSON, or base64 JSON and a signature after a dot, keeping
+ * the signature; a catalog cursor nested in it (a string field that is base64 JSON) is
+ * edited too.
+ */
+function editCursor(
+  cursor: string,
+  edit: (value: Record<string, unknown>) => void,
+): string {
+  const [payload, ...rest] = cursor.split('.');
+  const decode = (text: string) => {
+    try {
+      const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+      return typeof value === 'object' && value !== null ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const value = decode(payload);
+  if (!value) return `${cursor}x`; // not decodable: at least not the original
+  edit(value);
+  for (const [key, field] of Object.entries(value)) {
+    const nested = typeof field === 'string' ? decode(field) : undefined;
+    if (nested) {
+      edit(nested);
+      value[key] = Buffer.from(JSON.stringify(nested)).toString('base64');
+    }
+  }
+  return [
+    Buffer.from(JSON.stringify(value)).toString('base64url'),
+    ...rest,
+  ].join('.');
+}
 
 describeRegistry('model routes', registry => {
   const api = registry.api.bind(registry);
@@ -252,5 +288,166 @@ describeRegistry('model routes', registry => {
     );
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.message).toMatch(/cursor/);
+  });
+
+  describe('new behaviour (issue 8)', () => {
+    it('registers a model only with entity refs of a sensible kind, for users and services', async () => {
+      const name = () => registry.uniqueName('refs-model');
+      const model = (extra: object) => ({
+        name: name(),
+        owner: 'group:default/risk-ml',
+        type: 'llm',
+        ...extra,
+      });
+      const cases: Array<[string, object, string]> = [
+        ['owner not a ref', { owner: 'not a ref' }, 'owner'],
+        ['owner of kind system', { owner: 'system:default/payments' }, 'owner'],
+        ['system of kind group', { system: 'group:default/risk-ml' }, 'system'],
+        ['system not a ref', { system: 'not a ref' }, 'system'],
+        [
+          'dependsOn a user',
+          { dependsOn: ['user:default/alice'] },
+          'dependsOn',
+        ],
+        ['dependsOn not a ref', { dependsOn: ['not a ref'] }, 'dependsOn'],
+      ];
+      for (const auth of [callers.alice, callers.service]) {
+        for (const [label, extra, field] of cases) {
+          const body = model(extra);
+          const res = await api('post', '/models', auth).send(body);
+          expect([label, res.status]).toEqual([label, 400]);
+          expect([label, res.body.error?.message]).toEqual([
+            label,
+            expect.stringContaining(field),
+          ]);
+          expect(
+            await registry.hasModelRow(`mlmodel:default/${body.name}`),
+          ).toBe(false);
+        }
+      }
+      const provided = await registry.providedModelRefs();
+      expect(provided.filter(r => r.includes('refs-model'))).toEqual([]);
+
+      // the sensible kinds
+      const good = model({
+        owner: 'user:default/alice',
+        system: 'system:default/payments',
+        dependsOn: [
+          'resource:default/card-transactions',
+          'mlmodel:default/base-encoder',
+          'component:default/feature-store',
+          'api:default/scoring-api',
+        ],
+      });
+      expect(
+        (await api('post', '/models', callers.service).send(good)).status,
+      ).toBe(201);
+      expect(await registry.providedModelRefs()).toContain(
+        `mlmodel:default/${good.name}`,
+      );
+    });
+
+    it('reads summaries of several models by ref, in order, null when unknown or hidden', async () => {
+      const first = registry.addModel('by-refs');
+      const hidden = registry.addModel('by-refs', { hiddenFrom: [BOB] });
+      const second = registry.addModel('by-refs');
+      await registry.registerVersion(first);
+      await registry.registerVersion(first);
+      await registry.registerVersion(hidden);
+      const unknown = `mlmodel:default/${registry.uniqueName('unknown')}`;
+      const res = await api('post', '/models/by-refs', callers.bob).send({
+        entityRefs: [second.ref, unknown, hidden.ref, first.ref],
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([
+        expect.objectContaining({ modelRef: second.ref, versionCount: 0 }),
+        null,
+        null,
+        expect.objectContaining({
+          modelRef: first.ref,
+          versionCount: 2,
+          latestVersion: 2,
+        }),
+      ]);
+      const asAlice = await api('post', '/models/by-refs').send({
+        entityRefs: [hidden.ref],
+      });
+      expect(asAlice.body.items).toEqual([
+        expect.objectContaining({ modelRef: hidden.ref, versionCount: 1 }),
+      ]);
+
+      await expectBadInput(registry, [
+        [
+          'post',
+          '/models/by-refs',
+          '101 refs',
+          { entityRefs: Array.from({ length: 101 }, () => first.ref) },
+          'entityRefs',
+        ],
+        [
+          'post',
+          '/models/by-refs',
+          'no refs',
+          { entityRefs: [] },
+          'entityRefs',
+        ],
+        [
+          'post',
+          '/models/by-refs',
+          'a ref of another kind',
+          { entityRefs: [first.ref, 'component:default/x'] },
+          'entityRefs[1]',
+        ],
+        [
+          'post',
+          '/models/by-refs',
+          'an empty ref',
+          { entityRefs: [first.ref, first.ref, ''] },
+          'entityRefs[2]',
+        ],
+      ]);
+    });
+
+    it('never lets a /models cursor be edited into another catalog query', async () => {
+      const prefix = registry.uniqueName('cursor-scan');
+      for (let i = 0; i < 3; i++) registry.catalog.addModel(`${prefix}-${i}`);
+      registry.catalog.add({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: `${prefix}-user` },
+        spec: {},
+      });
+      for (const query of [
+        `q=${prefix}&limit=1`,
+        `q=${prefix}&stage=none&limit=1`,
+      ]) {
+        if (query.includes('stage')) {
+          for (let i = 0; i < 3; i++) {
+            await api('post', `/models/default/${prefix}-${i}/versions`)
+              .send({ source: `s3://m/${prefix}-${i}` })
+              .expect(201);
+          }
+        }
+        const page = await api('get', `/models?${query}`);
+        expect(page.status).toBe(200);
+        const cursor: string = page.body.nextCursor;
+        expect(cursor).toEqual(expect.any(String));
+        const toUsers = editCursor(cursor, value => {
+          value.filter = { kind: 'user' };
+        });
+        await expectCursorsRefused(registry, `/models?${query}`, [
+          toUsers,
+          ...tamperedCursors(cursor),
+        ]);
+        const next = await api(
+          'get',
+          `/models?${query}&cursor=${encodeURIComponent(cursor)}`,
+        );
+        expect(next.status).toBe(200);
+        expect(next.body.items.map((m: any) => m.name)).toEqual([
+          `${prefix}-1`,
+        ]);
+      }
+    });
   });
 });

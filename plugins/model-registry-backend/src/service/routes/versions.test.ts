@@ -1,8 +1,11 @@
 import {
   ALICE,
   BadInputCase,
+  callers,
   describeRegistry,
   expectBadInput,
+  expectCursorsRefused,
+  tamperedCursors,
 } from '../../testing/startRegistry';
 
 describeRegistry('versions routes', registry => {
@@ -194,5 +197,198 @@ describeRegistry('versions routes', registry => {
     ]);
     const versions = await api('get', `${base}/versions?limit=100`);
     expect(versions.body.items.map((v: any) => v.version)).toEqual([1]);
+  });
+
+  describe('checked input (issue 8)', () => {
+    it('takes version numbers and limits as canonical decimal int32 only', async () => {
+      const model = registry.addModel('fraud-detector');
+      await registry.registerVersion(model);
+      const base = model.path;
+      await expectBadInput(registry, [
+        [
+          'get',
+          `${base}/versions/3000000000`,
+          'version over int32',
+          undefined,
+          'version',
+        ],
+        [
+          'patch',
+          `${base}/versions/3000000000`,
+          'patched version over int32',
+          { description: 'x' },
+          'version',
+        ],
+        ...['01', '1e2', '+2', '1.0', '0x10'].flatMap(
+          raw =>
+            [
+              [
+                'get',
+                `${base}/versions/${encodeURIComponent(raw)}`,
+                `version ${raw}`,
+                undefined,
+                'version',
+              ],
+              [
+                'get',
+                `${base}/versions?limit=${encodeURIComponent(raw)}`,
+                `limit ${raw}`,
+                undefined,
+                'limit',
+              ],
+            ] as BadInputCase[],
+        ),
+        ['get', `${base}/versions?limit=101`, 'limit 101', undefined, 'limit'],
+      ]);
+      expect((await api('get', `${base}/versions/1`)).status).toBe(200);
+      expect((await api('get', `${base}/versions?limit=100`)).status).toBe(200);
+    });
+
+    it('names unknown nested fields, and refuses unsafe sources and lineage URIs', async () => {
+      const model = registry.addModel('fraud-detector');
+      const base = model.path;
+      await registry.registerVersion(model);
+      const post = (label: string, body: object, field: string) =>
+        [
+          'post',
+          `${base}/versions`,
+          label,
+          { source: 's3://m/2', ...body },
+          field,
+        ] as BadInputCase;
+      await expectBadInput(registry, [
+        post(
+          'card field',
+          { card: { license: 'x' } },
+          'card.license is not a known field',
+        ),
+        post(
+          'code field',
+          { code: { foo: 'x' } },
+          'code.foo is not a known field',
+        ),
+        post(
+          'lineage field',
+          { lineage: [{ relation: 'trainedOn', uri: 'https://x/d', bar: 1 }] },
+          'lineage[0].bar is not a known field',
+        ),
+        post('top-level field', { owner: 'x' }, 'owner is not a known field'),
+        ...[
+          // eslint-disable-next-line no-script-url -- a URI that must be refused
+          'javascript:alert(1)',
+          'file:///etc/passwd',
+          'data:text/html,x',
+        ].flatMap(uri => [
+          post(
+            `lineage uri ${uri}`,
+            { lineage: [{ relation: 'builtFromCommit', uri }] },
+            'lineage[0].uri',
+          ),
+          [
+            'post',
+            `${base}/versions/1/lineage`,
+            `edge uri ${uri}`,
+            { edges: [{ relation: 'builtFromCommit', uri }] },
+            'edges[0].uri',
+          ] as BadInputCase,
+        ]),
+        ...['s3:bucket/key', 'https://user:secret@host/x'].map(source =>
+          post(`source ${source}`, { source }, 'source'),
+        ),
+        post(
+          'lineage version over int32',
+          {
+            lineage: [
+              {
+                relation: 'fineTunedFrom',
+                entityRef: model.ref,
+                version: 3000000000,
+              },
+            ],
+          },
+          'version',
+        ),
+      ]);
+      const versions = await api('get', `${base}/versions?limit=100`);
+      expect(versions.body.items.map((v: any) => v.version)).toEqual([1]);
+      expect(
+        (await api('get', `${base}/versions/1/lineage?depth=1`)).body.edges,
+      ).toEqual([]);
+    });
+
+    it('scopes an Idempotency-Key to the caller and refuses it for another body', async () => {
+      const model = registry.addModel('fraud-detector', {
+        owner: 'group:default/risk-ml',
+      });
+      const path = `${model.path}/versions`;
+      const key = registry.uniqueName('pipeline-run');
+      const body = { source: `s3://models/${model.name}/1` };
+      const alices = await api('post', path)
+        .set('Idempotency-Key', key)
+        .send(body);
+      const bobs = await api('post', path, callers.bob)
+        .set('Idempotency-Key', key)
+        .send(body);
+      expect([alices.status, bobs.status]).toEqual([201, 201]);
+      expect(bobs.body.version).not.toBe(alices.body.version);
+
+      const retry = await api('post', path)
+        .set('Idempotency-Key', key)
+        .send(body);
+      expect(retry.status).toBe(200);
+      expect(retry.body.version).toBe(alices.body.version);
+
+      const changed = await api('post', path)
+        .set('Idempotency-Key', key)
+        .send({ source: `s3://models/${model.name}/other` });
+      expect(changed.status).toBe(422);
+      expect(changed.body.error.message).toMatch(/idempotency[- ]key/i);
+      expect(
+        (await api('get', `${path}?limit=100`)).body.items.map(
+          (v: any) => v.version,
+        ),
+      ).toEqual([2, 1]);
+    });
+
+    it('refuses a body over the size limit (413) or not JSON (415), storing nothing', async () => {
+      const model = registry.addModel('fraud-detector');
+      const path = `${model.path}/versions`;
+      const big = await api('post', path)
+        .set('Content-Type', 'application/json')
+        .send(
+          JSON.stringify({
+            source: 's3://m/big',
+            description: 'x'.repeat(2 * 1024 * 1024),
+          }),
+        );
+      expect(big.status).toBe(413);
+      const text = await api('post', path)
+        .set('Content-Type', 'text/plain')
+        .send('source=s3://m/text');
+      expect(text.status).toBe(415);
+      expect((await api('get', `${path}?limit=100`)).body.items).toEqual([]);
+      expect(await registry.hasModelRow(model.ref)).toBe(false);
+    });
+
+    it('refuses an edited cursor or one of another list', async () => {
+      const model = registry.addModel('fraud-detector');
+      for (let i = 0; i < 3; i++) await registry.registerVersion(model);
+      const page = await api('get', `${model.path}/versions?limit=1`);
+      expect(page.body.nextCursor).toEqual(expect.any(String));
+      const history = await api('get', `${model.path}/history?limit=1`);
+      expect(history.body.nextCursor).toEqual(expect.any(String));
+      await expectCursorsRefused(registry, `${model.path}/versions?limit=1`, [
+        ...tamperedCursors(page.body.nextCursor),
+        history.body.nextCursor,
+      ]);
+      // the real cursor still works
+      const next = await api(
+        'get',
+        `${model.path}/versions?limit=1&cursor=${encodeURIComponent(
+          page.body.nextCursor,
+        )}`,
+      );
+      expect(next.body.items.map((v: any) => v.version)).toEqual([2]);
+    });
   });
 });
