@@ -6,6 +6,7 @@ import {
   BOB,
   describeOnEachDatabase,
   input,
+  countRows,
   ISO,
 } from './__testUtils__/storeTestHarness';
 import {
@@ -176,6 +177,73 @@ describeOnEachDatabase('lineage edges', createStore => {
           store.findVersionsLinkedTo(CORPUS, { limit: 1, cursor: bad }),
         ).rejects.toThrow(InputError);
       }
+    });
+  });
+
+  describe('edges to model versions', () => {
+    it('refuses an edge to a version that was never registered or was deleted, writing nothing', async () => {
+      const { store, knex } = await createStore();
+      await store.registerVersion(BASE, input(1), aliceStage);
+      await store.registerVersion(BASE, input(2), aliceStage);
+      await store.deleteVersion(BASE, 2, aliceStage);
+      const before = {
+        versions: await countRows(knex, 'model_versions'),
+        edges: await countRows(knex, 'lineage_edges'),
+        history: await countRows(knex, 'history'),
+      };
+      const registration = (version: number) =>
+        input(9, {
+          lineage: [
+            { relation: 'trainedOn', entityRef: 'resource:default/corpus' },
+            { relation: 'fineTunedFrom', entityRef: BASE, version },
+          ],
+        });
+      await expect(
+        store.registerVersion(FT, registration(7), aliceStage),
+      ).rejects.toThrow(
+        new InputError(`lineage[1].version: ${BASE} has no version 7`),
+      );
+      await expect(
+        store.registerVersion(FT, registration(2), {
+          ...aliceStage,
+          lineageField: 'body.lineage',
+        }),
+      ).rejects.toThrow(
+        new InputError(`body.lineage[1].version: ${BASE} has no version 2`),
+      );
+      await expect(
+        store.registerVersion(FT, registration(3_000_000_000), aliceStage),
+      ).rejects.toThrow(InputError);
+      await expect(
+        store.addLineage(
+          BASE,
+          1,
+          [{ relation: 'fineTunedFrom', entityRef: OTHER, version: 1 }],
+          alice,
+        ),
+      ).rejects.toThrow(
+        new InputError(`edges[0].version: ${OTHER} has no version 1`),
+      );
+      expect({
+        versions: await countRows(knex, 'model_versions'),
+        edges: await countRows(knex, 'lineage_edges'),
+        history: await countRows(knex, 'history'),
+      }).toEqual(before);
+      expect(await store.getVersion(FT, 1)).toBeUndefined();
+
+      // A live version, or a model without a version, is fine.
+      const ok = await store.registerVersion(
+        FT,
+        input(10, {
+          lineage: [
+            { relation: 'fineTunedFrom', entityRef: BASE, version: 1 },
+            { relation: 'trainedOn', entityRef: OTHER },
+          ],
+        }),
+        aliceStage,
+      );
+      expect(ok.version.version).toBe(1);
+      expect(await store.listLineageEdges(FT, 1)).toHaveLength(2);
     });
   });
 });

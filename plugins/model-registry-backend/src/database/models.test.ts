@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   alice,
   ALICE,
@@ -221,6 +221,48 @@ describeOnEachDatabase('models', createStore => {
         (await store.registerVersion(FRAUD, input(2), aliceStage)).version
           .version,
       ).toBe(2);
+    });
+  });
+
+  describe('listApiModels', () => {
+    it('pages through the live API models by model ref', async () => {
+      const { store } = await createStore();
+      const refs = ['c', 'a', 'e', 'b', 'd'].map(n => `mlmodel:default/${n}`);
+      for (const ref of refs) {
+        await store.registerModel(ref, { kind: 'MLModel' }, alice);
+      }
+      await store.deleteModel('mlmodel:default/b', alice);
+      // A model with versions only is not an API model.
+      await store.registerVersion('mlmodel:default/aa', input(1), aliceStage);
+
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listApiModels({ limit: 2, cursor });
+        expect(page.items.length).toBeGreaterThan(0);
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map(m => m.modelRef));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 10);
+      expect(seen).toEqual(
+        ['a', 'c', 'd', 'e'].map(n => `mlmodel:default/${n}`),
+      );
+      expect(pages).toBe(2);
+
+      await expect(
+        store.listApiModels({
+          limit: 2,
+          cursor: store.cursors.encode('history', { m: 'mlmodel:default/a' }),
+        }),
+      ).rejects.toThrow(InputError);
+      await expect(
+        store.listApiModels({
+          limit: 2,
+          cursor: store.cursors.encode('entity-provider', { m: 5 }),
+        }),
+      ).rejects.toThrow(InputError);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { IdempotencyKeyReusedError } from './idempotency';
 import {
   alice,
@@ -493,6 +493,47 @@ describeOnEachDatabase('versions', createStore => {
       await store.transitionStage(FRAUD, 2, 'production', aliceStage);
       await store.deleteVersion(FRAUD, 1, aliceStage);
       expect(await store.getVersion(FRAUD, 1)).toBeUndefined();
+    });
+  });
+
+  describe('version numbers out of range', () => {
+    it('treats a version above 2147483647 as missing, or as bad input for a change', async () => {
+      const { store } = await createStore();
+      await store.registerVersion(FRAUD, input(1), aliceStage);
+      const huge = 3_000_000_000;
+      for (const version of [huge, 0, -1, 1.5, Number.MAX_SAFE_INTEGER]) {
+        expect(await store.getVersion(FRAUD, version)).toBeUndefined();
+        expect(await store.listLineageEdges(FRAUD, version)).toEqual([]);
+        expect(await store.listHistory(FRAUD, { version, limit: 5 })).toEqual({
+          items: [],
+        });
+        await expect(
+          store.getLineage(FRAUD, version, { direction: 'both', depth: 1 }),
+        ).rejects.toThrow(NotFoundError);
+        await expect(
+          store.updateVersion(FRAUD, version, { description: 'x' }, alice),
+        ).rejects.toThrow(
+          new InputError('version must be an integer from 1 to 2147483647'),
+        );
+        await expect(
+          store.deleteVersion(FRAUD, version, aliceStage),
+        ).rejects.toThrow(InputError);
+        await expect(
+          store.transitionStage(FRAUD, version, 'staging', aliceStage),
+        ).rejects.toThrow(InputError);
+        await expect(
+          store.setAlias(FRAUD, 'champion', version, alice),
+        ).rejects.toThrow(InputError);
+        await expect(
+          store.addLineage(
+            FRAUD,
+            version,
+            [{ relation: 'trainedOn', entityRef: 'resource:default/d' }],
+            alice,
+          ),
+        ).rejects.toThrow(InputError);
+      }
+      expect((await store.getVersion(FRAUD, 1))?.stage).toBe('none');
     });
   });
 });
