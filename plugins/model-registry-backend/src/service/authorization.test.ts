@@ -6,7 +6,7 @@ import {
   callers,
   describeRegistry,
   MALLORY,
-} from '../testing/startRegistry';
+} from './__testUtils__/startRegistry';
 
 /** [permission, method, path under the model, body, status when allowed] */
 type PermissionCase = [

@@ -125,12 +125,9 @@ export function specRequestRules(spec: Spec) {
     for (const parameter of parameters) {
       const schema = parameter.schema && resolveRef(spec, parameter.schema);
       if (!schema || !isType(schema, 'integer')) continue;
-      const raw =
-        parameter.in === 'path'
-          ? pathValues[parameter.name]
-          : parameter.in === 'query'
-          ? req.query[parameter.name]
-          : undefined;
+      let raw: unknown;
+      if (parameter.in === 'path') raw = pathValues[parameter.name];
+      if (parameter.in === 'query') raw = req.query[parameter.name];
       if (raw === undefined) continue;
       if (typeof raw !== 'string' || !CANONICAL_INTEGER.test(raw)) {
         next(

@@ -7,11 +7,10 @@ function fieldOf(pointer: string): string {
     .replace(/^request\/(body|query|params|headers|path)\/?/, '')
     .split('/')
     .filter(Boolean);
-  return parts.reduce(
-    (path, part) =>
-      /^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part,
-    '',
-  );
+  return parts.reduce((path, part) => {
+    if (/^\d+$/.test(part)) return `${path}[${part}]`;
+    return path ? `${path}.${part}` : part;
+  }, '');
 }
 
 const WORDINGS: Array<[RegExp, (...m: string[]) => string]> = [

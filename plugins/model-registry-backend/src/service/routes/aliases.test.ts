@@ -3,7 +3,7 @@ import {
   BadInputCase,
   describeRegistry,
   expectBadInput,
-} from '../../testing/startRegistry';
+} from '../__testUtils__/startRegistry';
 
 describeRegistry('alias routes', registry => {
   const api = registry.api.bind(registry);

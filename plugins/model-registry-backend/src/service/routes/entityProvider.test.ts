@@ -3,7 +3,7 @@ import {
   describeRegistry,
   expectCursorsRefused,
   tamperedCursors,
-} from '../../testing/startRegistry';
+} from '../__testUtils__/startRegistry';
 
 describeRegistry('entity provider routes', registry => {
   const api = registry.api.bind(registry);

@@ -6,7 +6,7 @@ import {
   expectCursorsRefused,
   tamperedCursors,
   TestModel,
-} from '../../testing/startRegistry';
+} from '../__testUtils__/startRegistry';
 
 describeRegistry('lineage routes', registry => {
   const api = registry.api.bind(registry);

@@ -7,7 +7,7 @@ import {
   expectCursorsRefused,
   MALLORY,
   tamperedCursors,
-} from '../../testing/startRegistry';
+} from '../__testUtils__/startRegistry';
 
 /**
  * Edits a cursor that is base64 JSON, or base64 JSON and a signature after a dot, keeping

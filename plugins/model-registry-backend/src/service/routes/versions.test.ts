@@ -6,7 +6,7 @@ import {
   expectBadInput,
   expectCursorsRefused,
   tamperedCursors,
-} from '../../testing/startRegistry';
+} from '../__testUtils__/startRegistry';
 
 describeRegistry('versions routes', registry => {
   const api = registry.api.bind(registry);

@@ -1,6 +1,5 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 // src/testing is imported by tests only, so its dev dependencies are the package's
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import {
   mockCredentials,
   mockServices,
@@ -13,9 +12,8 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
-// eslint-disable-next-line @backstage/no-undeclared-imports -- imported by tests only
 import request from 'supertest';
-import { modelRegistryPlugin } from '../plugin';
+import { modelRegistryPlugin } from '../../plugin';
 import { FakeCatalog, FakeModelOptions } from './FakeCatalog';
 
 /** A user in risk-ml (the default owner of test models), allowed every permission. */
