@@ -27,6 +27,11 @@ fi
 step "type check (tsc)"
 yarn tsc
 
+# Compares the public API of each plugin package (from tsc's dist-types) with its committed
+# report*.api.md; `yarn build:api-reports` updates them.
+step "API reports (backstage-repo-tools api-reports --ci)"
+yarn test:api-reports
+
 step "lint"
 yarn backstage-cli repo lint
 

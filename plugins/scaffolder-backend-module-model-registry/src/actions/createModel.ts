@@ -20,6 +20,7 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import { explainRegistryError, RegistryAccess, registryAs } from './registry';
 
+/** The id of the action that registers a new model. @public */
 export const CREATE_MODEL_ACTION_ID = 'model-registry:model:create';
 
 /** The entity fields the action sets, named as in its input (for error messages). */
@@ -116,6 +117,7 @@ async function waitForCatalog(options: {
  * `model-registry:model:create`: registers a new model through the registry API, as the user
  * who runs the template, so that it appears in the catalog at once (through the catalog
  * module's entity provider). The name must follow the configured naming rule.
+ * @public
  */
 export function createModelAction(
   options: RegistryAccess & {

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/** The id of the action that publishes a project to a local folder. @public */
 export const PUBLISH_LOCAL_ACTION_ID = 'model-registry:publish:local';
 
 /** A folder name: no path separators, no dot segments, no hidden names. */
@@ -15,6 +16,7 @@ const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * folder under `modelRegistry.scaffolder.localPublish.directory` — the publish step of the
  * example portal, which has no Git host account. It never overwrites: an existing folder
  * is a conflict.
+ * @public
  */
 export function publishLocalAction(options: { directory?: string }) {
   return createTemplateAction({

@@ -13,12 +13,14 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import { explainRegistryError, RegistryAccess, registryAs } from './registry';
 
+/** The id of the action that registers a version of a model. @public */
 export const REGISTER_VERSION_ACTION_ID = 'model-registry:version:register';
 
 /**
  * `model-registry:version:register`: registers a version of a model (its source, metrics,
  * params, card and lineage) as the user who runs the template. Retries of the step (and a
  * recovered task) reuse one idempotency key, so they never create a second version.
+ * @public
  */
 export function registerVersionAction(
   options: RegistryAccess & { allowedSourceSchemes: string[] },

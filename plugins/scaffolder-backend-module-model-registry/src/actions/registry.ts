@@ -12,7 +12,7 @@ import {
 } from '@backstage/errors';
 import { ModelRegistryClient } from '@model-registry/plugin-model-registry-common';
 
-/** What the actions need to call the registry as the user who runs the template. */
+/** What the actions need to call the registry as the user who runs the template. @public */
 export type RegistryAccess = {
   auth: AuthService;
   discovery: DiscoveryService;
