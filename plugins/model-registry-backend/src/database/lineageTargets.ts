@@ -48,10 +48,15 @@ export async function insertLineageEdges(
       );
     }
   }
-  const inserted: EdgeRow[] = [];
-  for (const row of rows) {
-    const [{ id }] = await trx('lineage_edges').insert(row, ['id']);
-    inserted.push({ ...row, id });
+  // One statement per 100 edges (the API's cap per request; SQLite limits a compound
+  // insert to 500 rows); ids are assigned in the order of the rows.
+  const ids: number[] = [];
+  for (let start = 0; start < rows.length; start += 100) {
+    const chunk = await trx('lineage_edges').insert(
+      rows.slice(start, start + 100),
+      ['id'],
+    );
+    ids.push(...chunk.map(r => Number(r.id)).sort((a, b) => a - b));
   }
-  return inserted;
+  return rows.map((row, index) => ({ ...row, id: ids[index] }));
 }

@@ -53,12 +53,24 @@ export async function seedFromFile(options: {
           }: ${formatMLModelValidationIssues(issues)}`,
         );
       }
-      const result = await store.registerVersion(modelRef, input, {
-        actor: SEED_ACTOR,
-        comment: comment ?? 'Example version from the seed file',
-        idempotencyKey: `seed:${index + 1}`,
-        stageRules,
-      });
+      let result;
+      try {
+        result = await store.registerVersion(modelRef, input, {
+          actor: SEED_ACTOR,
+          comment: comment ?? 'Example version from the seed file',
+          idempotencyKey: `seed:${index + 1}`,
+          stageRules,
+        });
+      } catch (error) {
+        // The file changed since this version was seeded: what the registry holds stays.
+        if ((error as Error).name !== 'IdempotencyKeyReusedError') throw error;
+        logger.warn(
+          `${options.file}: ${modelRef} version ${
+            index + 1
+          } differs from the one seeded earlier; the registry keeps the seeded one`,
+        );
+        continue;
+      }
       if (!result.created) continue;
       created++;
       if (stage && stage !== result.version.stage) {

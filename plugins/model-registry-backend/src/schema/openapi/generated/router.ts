@@ -1732,6 +1732,11 @@ export const spec = {
                     nextCursor: {
                       type: 'string',
                     },
+                    truncated: {
+                      type: 'boolean',
+                      description:
+                        'True when the walk stopped at the node cap before the requested depth.',
+                    },
                   },
                 },
               },

@@ -11,4 +11,8 @@ import { GetDescendants200ResponseItemsInner } from '../models/GetDescendants200
 export interface GetDescendants200Response {
   items: Array<GetDescendants200ResponseItemsInner>;
   nextCursor?: string;
+  /**
+   * True when the walk stopped at the node cap before the requested depth.
+   */
+  truncated?: boolean;
 }
