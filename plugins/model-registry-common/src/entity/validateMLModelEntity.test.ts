@@ -213,6 +213,35 @@ describe('validateMLModelEntity', () => {
     ]);
   });
 
+  it.each([
+    ['spec.owner', { owner: 'not a ref' }],
+    ['spec.owner', { owner: 'group:default/a b' }],
+    ['spec.owner', { owner: 'group:Bad Namespace!/risk-ml' }],
+    ['spec.system', { system: 'payments platform' }],
+    ['spec.dependsOn[0]', { dependsOn: ['resource:default/card transactions'] }],
+  ])('rejects a malformed reference in %s: %p', (field, spec) => {
+    expect(validateMLModelEntity(model({ spec }))).toEqual([
+      {
+        field,
+        message: expect.stringContaining('is not a valid entity reference'),
+      },
+    ]);
+  });
+
+  it('rejects a dependency of a kind a model cannot depend on', () => {
+    expect(
+      validateMLModelEntity(
+        model({ spec: { dependsOn: ['group:default/risk-ml'] } }),
+      ),
+    ).toEqual([
+      {
+        field: 'spec.dependsOn[0]',
+        message:
+          'must refer to an entity of kind resource or mlmodel or component or api, got "group:default/risk-ml"',
+      },
+    ]);
+  });
+
   it('reports every problem at once', () => {
     const entity = model({
       metadata: { name: 'Bad_Name' },

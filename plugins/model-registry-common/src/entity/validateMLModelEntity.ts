@@ -102,7 +102,9 @@ function checkRef(
       )}, got "${ref}"`,
     });
   } else if (
-    !catalogRules.isValidNamespace(parsed.namespace) ||
+    // an inherited namespace is the entity's own, reported as metadata.namespace
+    (parsed.namespace !== options.namespace &&
+      !catalogRules.isValidNamespace(parsed.namespace)) ||
     !catalogRules.isValidEntityName(parsed.name)
   ) {
     issues.push({

@@ -54,13 +54,24 @@ function fullyDecode(value: string): string | undefined {
  * @public
  */
 export function checkSourceUri(
-  source: unknown,
+  uri: unknown,
   allowedSchemes: readonly string[] = DEFAULT_SOURCE_SCHEMES,
+  options: {
+    /** Lineage links may point into a page (`https://tracking/#/runs/1`); sources may not. */
+    allowFragment?: boolean;
+  } = {},
 ): string | undefined {
-  if (typeof source !== 'string' || source.length === 0) {
+  if (typeof uri !== 'string' || uri.length === 0) {
     return 'must be a non-empty URI';
   }
-  if (source.length > MAX_SOURCE_LENGTH) {
+  const hash = options.allowFragment ? uri.indexOf('#') : -1;
+  const source = hash < 0 ? uri : uri.slice(0, hash);
+  const fragment = hash < 0 ? '' : uri.slice(hash + 1);
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(fragment)) {
+    return 'must not contain whitespace or control characters';
+  }
+  if (uri.length > MAX_SOURCE_LENGTH) {
     return `must be at most ${MAX_SOURCE_LENGTH} characters`;
   }
   const decoded = fullyDecode(source);

@@ -230,6 +230,7 @@ export function validateLineageEdges(
         const problem = checkSourceUri(
           edge.uri,
           rules.allowedSchemes ?? DEFAULT_SOURCE_SCHEMES,
+          { allowFragment: true },
         );
         if (problem) issues.push({ field: `${at}.uri`, message: problem });
       }
