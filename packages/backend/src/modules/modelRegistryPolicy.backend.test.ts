@@ -6,7 +6,6 @@ import {
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
 // packages/backend does not list @backstage/backend-test-utils in devDependencies yet
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import {
   mockCredentials,
   mockServices,

@@ -1,3 +1,5 @@
+import { Entity } from '@backstage/catalog-model';
+import { permissionRules } from '@backstage/plugin-catalog-backend/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
@@ -43,18 +45,36 @@ describe('ModelRegistryExamplePolicy', () => {
   });
 
   it.each([modelVersionRegisterPermission, modelVersionStagePermission])(
-    'gives $name to the owners of the model through the catalog',
+    'gives $name to the owners of the model, decided by the catalog on the entity',
     async permission => {
-      expect(await policy.handle({ permission }, alice)).toEqual({
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'catalog',
-        resourceType: 'catalog-entity',
-        conditions: {
-          rule: 'IS_ENTITY_OWNER',
-          resourceType: 'catalog-entity',
-          params: { claims: ['user:default/alice', 'group:default/risk-ml'] },
-        },
+      const decision = await policy.handle({ permission }, alice);
+      if (decision.result !== AuthorizeResult.CONDITIONAL) {
+        throw new Error(
+          `expected a conditional decision, got ${decision.result}`,
+        );
+      }
+      expect(decision.pluginId).toBe('catalog');
+      // Evaluate the condition with the catalog's own rule, as the catalog does.
+      const condition = decision.conditions as {
+        rule: string;
+        params: { claims: string[] };
+      };
+      const rule = Object.values(permissionRules).find(
+        r => r.name === condition.rule,
+      )!;
+      const ownedBy = (owner: string): Entity => ({
+        apiVersion: 'model-registry.dev/v1alpha1',
+        kind: 'MLModel',
+        metadata: { name: 'm' },
+        spec: { owner },
+        relations: [{ type: 'ownedBy', targetRef: owner }],
       });
+      expect(
+        rule.apply(ownedBy('group:default/risk-ml'), condition.params as any),
+      ).toBe(true);
+      expect(
+        rule.apply(ownedBy('group:default/search-ml'), condition.params as any),
+      ).toBe(false);
     },
   );
 

@@ -15,7 +15,10 @@ async function writeSeed(dir: string, sources: string[]) {
   const versions = sources
     .map(s => `      - source: ${s}\n        stage: staging`)
     .join('\n');
-  await fs.writeFile(file, `models:\n  - ref: ${MODEL}\n    versions:\n${versions}\n`);
+  await fs.writeFile(
+    file,
+    `models:\n  - ref: ${MODEL}\n    versions:\n${versions}\n`,
+  );
   return file;
 }
 

@@ -218,7 +218,10 @@ describe('validateMLModelEntity', () => {
     ['spec.owner', { owner: 'group:default/a b' }],
     ['spec.owner', { owner: 'group:Bad Namespace!/risk-ml' }],
     ['spec.system', { system: 'payments platform' }],
-    ['spec.dependsOn[0]', { dependsOn: ['resource:default/card transactions'] }],
+    [
+      'spec.dependsOn[0]',
+      { dependsOn: ['resource:default/card transactions'] },
+    ],
   ])('rejects a malformed reference in %s: %p', (field, spec) => {
     expect(validateMLModelEntity(model({ spec }))).toEqual([
       {

@@ -49,12 +49,18 @@ describe('validateLineageEdges', () => {
     expect(
       validateLineageEdges(
         [
-          { relation: 'producedByRun', uri: 'https://tracking.example.com/#/runs/1' },
+          {
+            relation: 'producedByRun',
+            uri: 'https://tracking.example.com/#/runs/1',
+          },
           // eslint-disable-next-line no-script-url -- a URI that must be refused
           { relation: 'builtFromCommit', uri: 'javascript:alert(1)' },
           { relation: 'builtFromCommit', uri: 'file:///etc/passwd' },
           { relation: 'servedBy', uri: 'data:text/html,x' },
-          { relation: 'producedByRun', uri: 'https://u:p@tracking.example.com/r' },
+          {
+            relation: 'producedByRun',
+            uri: 'https://u:p@tracking.example.com/r',
+          },
         ],
         'edges',
       ).map(issue => issue.field),
@@ -68,8 +74,6 @@ describe('validateLineageEdges', () => {
         'lineage',
         { allowedSchemes: ['https'] },
       ),
-    ).toEqual([
-      expect.objectContaining({ field: 'lineage[0].uri' }),
-    ]);
+    ).toEqual([expect.objectContaining({ field: 'lineage[0].uri' })]);
   });
 });

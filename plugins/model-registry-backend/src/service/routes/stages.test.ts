@@ -1,5 +1,8 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { describeRegistry, expectBadInput } from '../__testUtils__/startRegistry';
+import {
+  describeRegistry,
+  expectBadInput,
+} from '../__testUtils__/startRegistry';
 
 describeRegistry('stage routes', registry => {
   const api = registry.api.bind(registry);
