@@ -55,7 +55,7 @@ describe('ModelRegistryExamplePolicy', () => {
       }
       expect(decision.pluginId).toBe('catalog');
       // Evaluate the condition with the catalog's own rule, as the catalog does.
-      const condition = decision.conditions as {
+      const condition = decision.conditions as unknown as {
         rule: string;
         params: { claims: string[] };
       };
