@@ -24,8 +24,10 @@ else
   echo "database tests: SQLite only (no PostgreSQL server available)"
 fi
 
+# Not incremental: the declarations an incremental build re-emits can list the members of
+# an inferred type in another order, which the API report check would take for a change.
 step "type check (tsc)"
-yarn tsc
+yarn tsc --incremental false
 
 # Compares the public API of each plugin package (from tsc's dist-types) with its committed
 # report*.api.md; `yarn build:api-reports` updates them.

@@ -1,4 +1,7 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  Permission,
+} from '@backstage/plugin-permission-common';
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 
 /*
@@ -63,7 +66,7 @@ export const modelDeletePermission = createPermission({
 });
 
 /** Every permission of the model registry. @public */
-export const modelRegistryPermissions = [
+export const modelRegistryPermissions: Permission[] = [
   modelVersionRegisterPermission,
   modelVersionUpdatePermission,
   modelVersionStagePermission,
