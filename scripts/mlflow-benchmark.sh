@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# MLflow client benchmark: the same MlflowClient calls against this repository's backend (its
+# MLflow-compatible API) and a real `mlflow server` (SQLite, one worker), interleaved, at 300
+# and 2,000 versions on one model (mlflow-bench/benchmark.py). Prints a markdown table;
+# docs/benchmarks.md keeps the figures. Not part of `make test`.
+#
+#   scripts/mlflow-benchmark.sh [benchmark.py options, e.g. --rounds 200 --json out.json]
+#   scripts/mlflow-benchmark.sh --mlflow-only [options]   # both targets on the mlflow server
+#
+# The venv (.tools/mlflow-bench-venv, git-ignored) is installed from
+# mlflow-bench/requirements.txt when missing or when that file changed. Both servers listen on
+# free ports and keep their data in a temporary directory; both process groups are ended at
+# the end.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo="$PWD"
+
+export MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true
+venv="$repo/.tools/mlflow-bench-venv"
+requirements="$repo/mlflow-bench/requirements.txt"
+# The static token of app-config.yaml (a service principal of the example portal).
+token="${MLFLOW_BENCH_TOKEN:-local-dev-token-for-curl}"
+
+mlflow_only=false
+if [ "${1:-}" = --mlflow-only ]; then
+  mlflow_only=true
+  shift
+fi
+
+log() { printf '[mlflow-benchmark] %s\n' "$*" >&2; }
+
+ensure_venv() {
+  local stamp="$venv/.requirements"
+  if [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$stamp"; then
+    return
+  fi
+  log "installing $(tr '\n' ' ' <"$requirements")into .tools/mlflow-bench-venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet -r "$requirements"
+  cp "$requirements" "$stamp"
+}
+
+free_port() {
+  "$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Waits until $1 answers 200, or fails after $2 seconds, or as soon as process $3 exits.
+wait_for() {
+  local url="$1" deadline=$((SECONDS + $2)) pid="$3"
+  until curl -fs -o /dev/null "$url"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "the server behind $url exited"
+      return 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      log "$url did not answer within $2 s"
+      return 1
+    fi
+    sleep 1
+  done
+}
+
+dir="$(mktemp -d -t mlflow-bench-XXXXXX)"
+pids=()
+cleanup() {
+  # Each server runs in its own process group (setsid): end the group, workers included.
+  for pid in "${pids[@]}"; do
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  done
+  sleep 2
+  for pid in "${pids[@]}"; do
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+ensure_venv
+
+mlflow_port="$(free_port)"
+log "starting mlflow server on port $mlflow_port (log: $dir/mlflow.log)"
+setsid "$venv/bin/mlflow" server --host 127.0.0.1 --port "$mlflow_port" --workers 1 \
+  --backend-store-uri "sqlite:///$dir/mlflow.db" \
+  --default-artifact-root "$dir/artifacts" >"$dir/mlflow.log" 2>&1 &
+pids+=("$!")
+mlflow_pid="$!"
+
+if [ "$mlflow_only" = false ]; then
+  backend_port="$(free_port)"
+  log "starting the example backend on port $backend_port (log: $dir/backend.log)"
+  (
+    export APP_CONFIG_backend_listen_port="$backend_port"
+    export APP_CONFIG_backend_baseUrl="http://localhost:$backend_port"
+    # Every plugin's SQLite database in $dir instead of memory.
+    export APP_CONFIG_backend_database_connection="{\"directory\":\"$dir/backend-db\"}"
+    mkdir -p "$dir/backend-db"
+    exec setsid scripts/bootstrap.sh yarn start backend
+  ) >"$dir/backend.log" 2>&1 &
+  pids+=("$!")
+  backend_pid="$!"
+fi
+
+wait_for "http://127.0.0.1:$mlflow_port/health" 180 "$mlflow_pid" || {
+  tail -n 40 "$dir/mlflow.log" >&2
+  exit 1
+}
+log "mlflow server is up"
+
+mlflow_uri="http://127.0.0.1:$mlflow_port"
+if [ "$mlflow_only" = true ]; then
+  ours_args=(--ours "$mlflow_uri")
+else
+  wait_for "http://localhost:$backend_port/.backstage/health/v1/readiness" 600 "$backend_pid" || {
+    tail -n 40 "$dir/backend.log" >&2
+    exit 1
+  }
+  log "the backend is up"
+  ours_args=(
+    --ours "http://localhost:$backend_port/api/model-registry/mlflow"
+    --ours-native "http://localhost:$backend_port/api/model-registry"
+    --ours-health "http://localhost:$backend_port/.backstage/health/v1/liveness"
+  )
+fi
+
+log "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+MLFLOW_TRACKING_TOKEN="$token" "$venv/bin/python" mlflow-bench/benchmark.py \
+  "${ours_args[@]}" --mlflow "$mlflow_uri" "$@"
+log "load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
