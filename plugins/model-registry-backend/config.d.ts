@@ -14,6 +14,11 @@ export interface Config {
        */
       requireOwnerMembership?: boolean;
     };
+    /** The MLflow model-registry REST API under /api/model-registry/mlflow (docs/mlflow.md). */
+    mlflow?: {
+      /** The catalog namespace of the models MLflow names; default `default`. */
+      namespace?: string;
+    };
     /** Where version artifacts may live. */
     sources?: {
       /** Allowed URI schemes of version sources (file: is never allowed). */

@@ -67,6 +67,9 @@ export const modelRegistryPlugin = createBackendPlugin({
             stageRules,
             namingRule: readModelNamingRule(deps.config),
             allowedSourceSchemes,
+            mlflowNamespace: deps.config.getOptionalString(
+              'modelRegistry.mlflow.namespace',
+            ),
             onModelsChanged: announceModelChanges(deps),
           }),
         );

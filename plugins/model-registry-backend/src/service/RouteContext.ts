@@ -36,6 +36,8 @@ export type RouterOptions = {
   stageRules: StageRules;
   namingRule: ModelNamingRule;
   allowedSourceSchemes: string[];
+  /** The namespace of the models the MLflow API names (`modelRegistry.mlflow.namespace`). */
+  mlflowNamespace?: string;
   /** Called after a model is registered or deleted through the API. */
   onModelsChanged?: (modelRef: string) => void;
 };

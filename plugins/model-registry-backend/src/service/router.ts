@@ -1,4 +1,5 @@
 import express from 'express';
+import { createMlflowRouter } from '../mlflow/createMlflowRouter';
 import { createOpenApiRouter, spec } from '../schema/openapi';
 import { createMutationFrame } from './mutationFrame';
 import { ModelAccess } from './ModelAccess';
@@ -48,6 +49,7 @@ export async function createRouter(
   addEntityProviderRoutes(api, ctx);
 
   const router = express.Router();
+  router.use('/mlflow', createMlflowRouter(ctx));
   router.use(...requestBodyGuards());
   router.use(api);
   return router;

@@ -3,16 +3,11 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   checkStage,
-  formatMLModelValidationIssues,
-  modelCreatePermission,
   modelDeletePermission,
-  newModelEntity,
-  validateMLModelEntity,
 } from '@model-registry/plugin-model-registry-common';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { actorOf } from '../actor';
 import { ModelAccess } from '../ModelAccess';
 import { firstModelsQuery, ModelListParams } from '../modelsQuery';
@@ -21,8 +16,8 @@ import {
   listModelsInStage,
   StageScanCursor,
 } from '../listModelsInStage';
-import { checkOwnerMembership } from '../ownerMembership';
 import { pageLimit } from '../paging';
+import { registerApiModel } from '../registerApiModel';
 import { RegistryRouter, RouteContext } from '../RouteContext';
 
 /** The summary of a catalog model that has no registry data yet. */
@@ -45,7 +40,7 @@ function parseDryRun(value: unknown): boolean {
 
 /** GET/POST /models, GET/DELETE /models/:namespace/:name, POST /models/by-refs. */
 export function addModelRoutes(router: RegistryRouter, ctx: RouteContext) {
-  const { store, stageRules, namingRule, access, frame, httpAuth } = ctx;
+  const { store, stageRules, access, frame, httpAuth } = ctx;
   const cursors = store.cursors;
 
   router.get('/models', async (req, res) => {
@@ -146,51 +141,7 @@ export function addModelRoutes(router: RegistryRouter, ctx: RouteContext) {
       req,
       'model.register',
       { modelRef, ...(dryRun ? { dryRun } : {}) },
-      async () => {
-        const [decision] = await ctx.permissions.authorize(
-          [{ permission: modelCreatePermission }],
-          { credentials },
-        );
-        if (decision.result !== AuthorizeResult.ALLOW) {
-          throw new NotAllowedError(
-            `not allowed to ${modelCreatePermission.name}`,
-          );
-        }
-        const entity = newModelEntity({ ...body, namespace });
-        const issues = validateMLModelEntity(entity, { namingRule });
-        if (issues.length) {
-          throw new InputError(formatMLModelValidationIssues(issues));
-        }
-        await checkOwnerMembership({
-          userInfo: ctx.userInfo,
-          required: ctx.requireOwnerMembership,
-          credentials,
-          owner: body.owner,
-          namespace,
-        });
-        // With the registry's own credentials: a model the caller cannot see still takes
-        // the name (otherwise the catalog would report a conflict later).
-        const existing = await ctx.catalog.getEntityByRef(modelRef, {
-          credentials: ctx.auth
-            ? await ctx.auth.getOwnServiceCredentials()
-            : credentials,
-        });
-        if (existing && !(await store.getApiModel(modelRef))) {
-          throw new ConflictError(`${modelRef} already exists in the catalog`);
-        }
-        if (dryRun) {
-          if (await store.getApiModel(modelRef)) {
-            throw new ConflictError(`model ${modelRef} is already registered`);
-          }
-          return { modelRef, entity, dryRun };
-        }
-        const registered = await store.registerModel(modelRef, entity, {
-          actor: actorOf(credentials),
-          comment: body.comment,
-        });
-        ctx.onModelsChanged?.(modelRef);
-        return registered;
-      },
+      () => registerApiModel(ctx, credentials, body, { dryRun }),
     );
     res
       .status('dryRun' in result ? 200 : 201)

@@ -1,0 +1,39 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { ModelVersion } from '@model-registry/plugin-model-registry-common';
+import express, { Request } from 'express';
+import { RouteContext } from '../service/RouteContext';
+import { toMlflowVersion } from './mlflowJson';
+import { MlflowModels } from './MlflowModels';
+import { MlflowStageMap } from './mlflowStages';
+
+/** What the MLflow route modules share: the registry's route context and the MLflow mapping. */
+export type MlflowRouteContext = RouteContext & {
+  models: MlflowModels;
+  stages: MlflowStageMap;
+  /** A mutation of one model in the native API's audit frame, after the read check. */
+  mutate<T>(
+    req: Request,
+    actionType: string,
+    modelRef: string,
+    meta: Record<string, unknown>,
+    fn: (credentials: BackstageCredentials) => Promise<T>,
+  ): Promise<T>;
+  /** A registry version in MLflow's shape. */
+  version(
+    name: string,
+    version: ModelVersion,
+  ): ReturnType<typeof toMlflowVersion>;
+};
+
+/** Adds a route under both MLflow prefixes, `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`. */
+export function mlflowRoute(
+  router: express.Router,
+  method: 'get' | 'post' | 'patch' | 'delete',
+  path: string,
+  handler: express.RequestHandler,
+) {
+  router[method](
+    [`/api/2.0/mlflow/${path}`, `/ajax-api/2.0/mlflow/${path}`],
+    handler,
+  );
+}

@@ -1,0 +1,61 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { RouteContext } from '../service/RouteContext';
+import { mlflowEndpointNotFound, mlflowErrorHandler } from './mlflowErrors';
+import { toMlflowVersion } from './mlflowJson';
+import { MlflowModels } from './MlflowModels';
+import { MlflowRouteContext } from './MlflowRouteContext';
+import { createMlflowStageMap } from './mlflowStages';
+import { addModelVersionRoutes } from './modelVersionRoutes';
+import { addRegisteredModelRoutes } from './registeredModelRoutes';
+
+/** The namespace of MLflow names when `modelRegistry.mlflow.namespace` is not set. */
+export const DEFAULT_MLFLOW_NAMESPACE = 'default';
+
+/**
+ * MLflow's model-registry REST API (2.0), mounted at `/mlflow` of the registry's router: a
+ * translation onto the same store, permissions, audit events and history as the native
+ * API. Every answer, errors and unknown paths included, is in MLflow's JSON shape.
+ */
+export function createMlflowRouter(ctx: RouteContext): express.Router {
+  const stages = createMlflowStageMap(ctx.stageRules);
+  const models = new MlflowModels({
+    namespace: ctx.mlflowNamespace ?? DEFAULT_MLFLOW_NAMESPACE,
+    namingRule: ctx.namingRule,
+    access: ctx.access,
+    store: ctx.store,
+    isInCatalog: async modelRef =>
+      Boolean(
+        ctx.auth &&
+          (await ctx.catalog.getEntityByRef(modelRef, {
+            credentials: await ctx.auth.getOwnServiceCredentials(),
+          })),
+      ),
+  });
+  const mlflow: MlflowRouteContext = {
+    ...ctx,
+    models,
+    stages,
+    async mutate(req, actionType, modelRef, meta, fn) {
+      const credentials = await ctx.httpAuth.credentials(req);
+      return ctx.frame.audited(
+        req,
+        actionType,
+        { modelRef, api: 'mlflow', ...meta },
+        async () => {
+          await models.requireReadable(modelRef, credentials);
+          return fn(credentials);
+        },
+      );
+    },
+    version: (name, version) => toMlflowVersion(name, version, stages),
+  };
+
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+  addRegisteredModelRoutes(router, mlflow);
+  addModelVersionRoutes(router, mlflow);
+  router.use(mlflowEndpointNotFound());
+  router.use(mlflowErrorHandler());
+  return router;
+}

@@ -1,0 +1,409 @@
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  checkAliasName,
+  MLMODEL_KIND,
+  modelAliasManagePermission,
+  modelDeletePermission,
+} from '@model-registry/plugin-model-registry-common';
+import express from 'express';
+import { actorOf } from '../service/actor';
+import { registerApiModel } from '../service/registerApiModel';
+import { MlflowError } from './mlflowErrors';
+import {
+  fromMlflowTags,
+  MlflowModelVersion,
+  toMlflowRegisteredModel,
+} from './mlflowJson';
+import {
+  listParam,
+  maxResultsParam,
+  mlflowParams,
+  optionalString,
+  requiredString,
+  versionParam,
+} from './mlflowRequest';
+import { mlflowRoute, MlflowRouteContext } from './MlflowRouteContext';
+import {
+  matchesClause,
+  parseMlflowFilter,
+  parseMlflowOrderBy,
+} from './mlflowSearchFilter';
+
+/** The tag of registered-models/create that names the model's owner (an entity ref). */
+export const MLFLOW_OWNER_TAG = 'backstage.io/owner';
+
+/** MLflow's limits of registered-models/search. */
+const SEARCH_LIMITS = { fallback: 100, max: 1000 };
+/** Catalog entities read per request while searching. */
+const CATALOG_PAGE = 500;
+
+/** The owner of a model created through MLflow: the owner tag, else the caller's one group. */
+async function ownerOf(
+  ctx: MlflowRouteContext,
+  credentials: BackstageCredentials,
+  tags: Record<string, string>,
+): Promise<string> {
+  const howTo = `set the tag "${MLFLOW_OWNER_TAG}" to the owning group's entity ref, e.g. tags={"${MLFLOW_OWNER_TAG}": "group:default/my-team"}`;
+  if (tags[MLFLOW_OWNER_TAG]) return tags[MLFLOW_OWNER_TAG];
+  const principal = credentials.principal as { type?: string };
+  if (principal.type !== 'user' || !ctx.userInfo) {
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `a registered model needs an owner: ${howTo}`,
+    );
+  }
+  const { ownershipEntityRefs } = await ctx.userInfo.getUserInfo(
+    credentials as BackstageCredentials<BackstageUserPrincipal>,
+  );
+  const groups = ownershipEntityRefs.filter(ref => {
+    try {
+      return parseEntityRef(ref).kind.toLocaleLowerCase('en-US') === 'group';
+    } catch {
+      return false;
+    }
+  });
+  if (groups.length !== 1) {
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `a registered model needs an owner and you belong to ${
+        groups.length === 0 ? 'no group' : `${groups.length} groups`
+      }: ${howTo}`,
+    );
+  }
+  return groups[0];
+}
+
+/** registered-models/*: create, get, search, update, delete, rename, latest versions, tags, aliases. */
+export function addRegisteredModelRoutes(
+  router: express.Router,
+  ctx: MlflowRouteContext,
+) {
+  const { store, stageRules, models, stages, access, httpAuth } = ctx;
+
+  async function latestVersions(
+    name: string,
+    modelRef: string,
+    only?: string[],
+  ): Promise<MlflowModelVersion[]> {
+    const wanted = only ?? stageRules.stages;
+    const pages = await Promise.all(
+      wanted.map(stage =>
+        store.listVersions(modelRef, {
+          limit: 1,
+          stage,
+          sort: 'version',
+          order: 'desc',
+        }),
+      ),
+    );
+    return pages
+      .flatMap(page => page.items)
+      .sort((a, b) => a.version - b.version)
+      .map(v => ctx.version(name, v));
+  }
+
+  async function describe(
+    name: string,
+    modelRef: string,
+    description: string | undefined,
+  ) {
+    const [registered, aliases, latest] = await Promise.all([
+      store.getApiModel(modelRef),
+      store.listAliases(modelRef),
+      latestVersions(name, modelRef),
+    ]);
+    return toMlflowRegisteredModel({
+      name,
+      description,
+      createdAt: registered?.createdAt,
+      updatedAt: registered?.updatedAt,
+      latestVersions: latest,
+      tags: {},
+      aliases,
+    });
+  }
+
+  async function readable(req: express.Request) {
+    const params = mlflowParams(req);
+    const name = requiredString(params, 'name');
+    const modelRef = models.refOf(name);
+    const credentials = await httpAuth.credentials(req);
+    const { description } = await models.requireReadable(modelRef, credentials);
+    return { params, name, modelRef, credentials, description };
+  }
+
+  mlflowRoute(router, 'post', 'registered-models/create', async (req, res) => {
+    const params = mlflowParams(req);
+    const name = requiredString(params, 'name');
+    const modelRef = models.refOf(name);
+    const tags = fromMlflowTags(params.tags);
+    const unsupported = Object.keys(tags).filter(k => k !== MLFLOW_OWNER_TAG);
+    if (unsupported.length) {
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `tags: registered models take only the "${MLFLOW_OWNER_TAG}" tag (got ${unsupported.join(
+          ', ',
+        )}); tag model versions instead`,
+      );
+    }
+    const description = optionalString(params, 'description');
+    const credentials = await httpAuth.credentials(req);
+    await ctx.frame.audited(
+      req,
+      'model.register',
+      { modelRef, api: 'mlflow' },
+      async () => {
+        const owner = await ownerOf(ctx, credentials, tags);
+        try {
+          return await registerApiModel(ctx, credentials, {
+            name,
+            namespace: models.namespace,
+            owner,
+            type: 'other',
+            ...(description ? { description } : {}),
+          });
+        } catch (error) {
+          if ((error as Error).name === 'ConflictError') {
+            throw new MlflowError(
+              'RESOURCE_ALREADY_EXISTS',
+              `Registered Model (name=${name}) already exists (${modelRef})`,
+            );
+          }
+          throw error;
+        }
+      },
+    );
+    res.json({
+      registered_model: await describe(name, modelRef, description),
+    });
+  });
+
+  mlflowRoute(router, 'get', 'registered-models/get', async (req, res) => {
+    const { name, modelRef, description } = await readable(req);
+    res.json({
+      registered_model: await describe(name, modelRef, description),
+    });
+  });
+
+  mlflowRoute(router, 'patch', 'registered-models/update', async (req, res) => {
+    const { params, name, modelRef, description } = await readable(req);
+    const wanted = optionalString(params, 'description');
+    if (wanted !== undefined && wanted !== (description ?? '')) {
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `description: a registered model's description is its catalog entity's metadata.description (${modelRef}); change it there, or describe model versions with model-versions/update`,
+      );
+    }
+    res.json({
+      registered_model: await describe(name, modelRef, description),
+    });
+  });
+
+  mlflowRoute(router, 'post', 'registered-models/rename', async req => {
+    const { params, modelRef } = await readable(req);
+    requiredString(params, 'new_name');
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `a registered model is the catalog entity ${modelRef} and cannot be renamed; register a model under the new name instead`,
+    );
+  });
+
+  mlflowRoute(
+    router,
+    'delete',
+    'registered-models/delete',
+    async (req, res) => {
+      const name = requiredString(mlflowParams(req), 'name');
+      const modelRef = models.refOf(name);
+      await ctx.mutate(req, 'model.delete', modelRef, {}, async credentials => {
+        await access.authorize(modelDeletePermission, modelRef, credentials);
+        await store.deleteModel(modelRef, { actor: actorOf(credentials) });
+        ctx.onModelsChanged?.(modelRef);
+      });
+      res.json({});
+    },
+  );
+
+  const getLatest: express.RequestHandler = async (req, res) => {
+    const { params, name, modelRef } = await readable(req);
+    const wanted = listParam(params, 'stages');
+    res.json({
+      model_versions: await latestVersions(
+        name,
+        modelRef,
+        wanted.length
+          ? [...new Set(wanted.map(s => stages.fromMlflow(s, 'stages')))]
+          : undefined,
+      ),
+    });
+  };
+  mlflowRoute(
+    router,
+    'get',
+    'registered-models/get-latest-versions',
+    getLatest,
+  );
+  mlflowRoute(
+    router,
+    'post',
+    'registered-models/get-latest-versions',
+    getLatest,
+  );
+
+  mlflowRoute(router, 'get', 'registered-models/search', async (req, res) => {
+    const params = mlflowParams(req);
+    const credentials = await httpAuth.credentials(req);
+    const limit = maxResultsParam(params, SEARCH_LIMITS);
+    const filter = typeof params.filter === 'string' ? params.filter : '';
+    const clauses = parseMlflowFilter(params.filter, ['name']);
+    const order = parseMlflowOrderBy(params.order_by, ['name']);
+    const descending = order[0]?.descending ?? false;
+    const token = optionalString(params, 'page_token');
+    const offset = token
+      ? store.cursors.decode<{ offset: number }>(
+          'mlflow-registered-models',
+          token,
+          v =>
+            Number.isInteger(v.offset) &&
+            v.filter === filter &&
+            v.descending === descending,
+        ).offset
+      : 0;
+    const names: string[] = [];
+    let catalogCursor: string | undefined;
+    do {
+      const page = await ctx.catalog.queryEntities(
+        catalogCursor
+          ? { cursor: catalogCursor, limit: CATALOG_PAGE }
+          : {
+              filter: {
+                kind: MLMODEL_KIND,
+                'metadata.namespace': models.namespace,
+              },
+              orderFields: { field: 'metadata.name', order: 'asc' },
+              fields: ['metadata.name'],
+              limit: CATALOG_PAGE,
+            },
+        { credentials },
+      );
+      for (const entity of page.items) {
+        const name = entity.metadata.name;
+        // registered models have no MLflow tags: `tags.k != 'v'` holds, other tag tests fail
+        const ok = clauses.every(c =>
+          matchesClause(c, c.key === 'name' ? name : undefined),
+        );
+        if (ok) names.push(name);
+      }
+      catalogCursor = page.pageInfo.nextCursor;
+    } while (catalogCursor);
+    names.sort();
+    if (descending) names.reverse();
+    const pageNames = names.slice(offset, offset + limit);
+    const entities = await ctx.catalog.getEntitiesByRefs(
+      {
+        entityRefs: pageNames.map(n => models.refOf(n)),
+        fields: ['metadata.description'],
+      },
+      { credentials },
+    );
+    const registered = await Promise.all(
+      pageNames.map((name, index) =>
+        describe(
+          name,
+          models.refOf(name),
+          entities.items[index]?.metadata?.description,
+        ),
+      ),
+    );
+    res.json({
+      registered_models: registered,
+      ...(offset + limit < names.length
+        ? {
+            next_page_token: store.cursors.encode('mlflow-registered-models', {
+              offset: offset + limit,
+              filter,
+              descending,
+            }),
+          }
+        : {}),
+    });
+  });
+
+  mlflowRoute(router, 'post', 'registered-models/alias', async (req, res) => {
+    const params = mlflowParams(req);
+    const modelRef = models.refOf(requiredString(params, 'name'));
+    const alias = requiredString(params, 'alias');
+    const version = versionParam(params);
+    await ctx.mutate(
+      req,
+      'alias.set',
+      modelRef,
+      { alias, version },
+      async credentials => {
+        await access.authorize(
+          modelAliasManagePermission,
+          modelRef,
+          credentials,
+        );
+        const problem = checkAliasName(alias);
+        if (problem) {
+          throw new MlflowError('INVALID_PARAMETER_VALUE', `alias ${problem}`);
+        }
+        return store.setAlias(modelRef, alias, version, {
+          actor: actorOf(credentials),
+        });
+      },
+    );
+    res.json({});
+  });
+
+  mlflowRoute(router, 'delete', 'registered-models/alias', async (req, res) => {
+    const params = mlflowParams(req);
+    const modelRef = models.refOf(requiredString(params, 'name'));
+    const alias = requiredString(params, 'alias');
+    await ctx.mutate(
+      req,
+      'alias.delete',
+      modelRef,
+      { alias },
+      async credentials => {
+        await access.authorize(
+          modelAliasManagePermission,
+          modelRef,
+          credentials,
+        );
+        await store.deleteAlias(modelRef, alias, {
+          actor: actorOf(credentials),
+        });
+      },
+    );
+    res.json({});
+  });
+
+  mlflowRoute(router, 'get', 'registered-models/alias', async (req, res) => {
+    const { params, name, modelRef } = await readable(req);
+    const alias = requiredString(params, 'alias');
+    const version = await store.getVersionByAlias(modelRef, alias);
+    if (!version) {
+      throw new MlflowError(
+        'RESOURCE_DOES_NOT_EXIST',
+        `Registered model alias ${alias} not found on ${name}`,
+      );
+    }
+    res.json({ model_version: ctx.version(name, version) });
+  });
+
+  const noModelTags: express.RequestHandler = async req => {
+    const { modelRef } = await readable(req);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `registered-model tags are not supported: ${modelRef} is a catalog entity (its owner comes from the "${MLFLOW_OWNER_TAG}" tag at creation); tag model versions with model-versions/set-tag`,
+    );
+  };
+  mlflowRoute(router, 'post', 'registered-models/set-tag', noModelTags);
+  mlflowRoute(router, 'delete', 'registered-models/delete-tag', noModelTags);
+}
