@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Runs the MLflow client tests (mlflow-tests/, pytest with the pinned mlflow-skinny client)
+# against the example backend's MLflow-compatible API.
+#
+# Usage: scripts/mlflow-tests.sh [pytest args...]    (through scripts/bootstrap.sh when
+# Node.js 22 or yarn 4 are not on PATH; the script re-runs itself through it then)
+#  - Starts the example backend (packages/backend as `yarn start backend` runs it: SQLite in
+#    memory, the example data) on a free port of its own (MLFLOW_TESTS_BACKEND_PORT to choose one), so that it runs while
+#    `make start` (7007) or the browser tests (7307) hold theirs, and waits for its readiness.
+#  - Two static tokens are configured for the run (backend.auth.externalAccess from the
+#    environment): one with full access, which the client sends as MLFLOW_TRACKING_TOKEN, and
+#    one restricted to the catalog plugin, for the "denied" cases. User tokens (the example
+#    users of examples/org.yaml) come from the development-only exampleUser auth provider.
+#  - Stops the backend at the end, also on failure or interruption; exits with pytest's code.
+set -euo pipefail
+SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
+cd "$(dirname "$SELF")/.."
+repo_root="$PWD"
+
+case "$(yarn --version 2>/dev/null || true)" in
+  4.*) ;;
+  *) exec scripts/bootstrap.sh "$SELF" "$@" ;;
+esac
+
+log() { printf '[mlflow-tests] %s\n' "$*" >&2; }
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+random_token() {
+  python3 -c 'import secrets; print(secrets.token_hex(24))'
+}
+
+# The venv first: a failed install should not leave a backend to stop.
+scripts/mlflow-venv.sh true
+
+port="${MLFLOW_TESTS_BACKEND_PORT:-$(free_port)}"
+base_url="http://localhost:$port"
+full_token="$(random_token)"
+catalog_only_token="$(random_token)"
+log_dir=test-output/mlflow-tests
+mkdir -p "$log_dir"
+backend_log="$log_dir/backend.log"
+
+backend_pid=
+stop_backend() {
+  if [ -n "$backend_pid" ] && kill -0 "$backend_pid" 2>/dev/null; then
+    log "stopping the backend (process group $backend_pid)"
+    kill -TERM -- "-$backend_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$backend_pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    kill -KILL -- "-$backend_pid" 2>/dev/null || true
+  fi
+}
+trap stop_backend EXIT
+trap 'exit 130' INT TERM
+
+log "starting the backend on port $port (log: $backend_log)"
+# The backend's code run as `yarn start backend` runs it (NODE_ENV=development, the CLI's
+# TypeScript transform, app-config.yaml) but without the CLI's file watcher: a change to a
+# source file during the run would restart it and empty its in-memory database.
+# setsid: the backend gets a process group of its own, which stop_backend ends.
+transform="$(node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs")')"
+(
+  cd packages/backend
+  NODE_ENV=development \
+    APP_CONFIG_backend_baseUrl="$base_url" \
+    APP_CONFIG_backend_listen_port="$port" \
+    APP_CONFIG_backend_auth_externalAccess="[
+      {\"type\": \"static\", \"options\": {\"token\": \"$full_token\", \"subject\": \"mlflow-tests\"}},
+      {\"type\": \"static\", \"options\": {\"token\": \"$catalog_only_token\", \"subject\": \"mlflow-tests-catalog-only\"},
+       \"accessRestrictions\": [{\"plugin\": \"catalog\"}]}
+    ]" \
+    APP_CONFIG_modelRegistry_scaffolder_localPublish_directory="$repo_root/$log_dir/published-models" \
+    exec setsid node --enable-source-maps --require "$transform" src/index.ts
+) >"$backend_log" 2>&1 </dev/null &
+backend_pid=$!
+
+started=$(date +%s)
+until curl -sf -o /dev/null "$base_url/.backstage/health/v1/readiness"; do
+  if ! kill -0 "$backend_pid" 2>/dev/null; then
+    log "the backend exited before it was ready; the end of its log:"
+    tail -n 40 "$backend_log" >&2
+    exit 1
+  fi
+  if [ $(($(date +%s) - started)) -gt "${MLFLOW_TESTS_START_TIMEOUT:-300}" ]; then
+    log "the backend was not ready after ${MLFLOW_TESTS_START_TIMEOUT:-300} s; the end of its log:"
+    tail -n 40 "$backend_log" >&2
+    exit 1
+  fi
+  sleep 1
+done
+log "backend ready after $(($(date +%s) - started)) s"
+
+status=0
+MLFLOW_TRACKING_URI="$base_url/api/model-registry/mlflow" \
+  MLFLOW_REGISTRY_URI="$base_url/api/model-registry/mlflow" \
+  MLFLOW_TRACKING_TOKEN="$full_token" \
+  MLFLOW_TESTS_BACKEND_URL="$base_url" \
+  MLFLOW_TESTS_CATALOG_ONLY_TOKEN="$catalog_only_token" \
+  scripts/mlflow-venv.sh python -m pytest mlflow-tests "$@" || status=$?
+if [ "$status" != 0 ]; then
+  log "pytest exited with $status; the backend's log is $backend_log"
+fi
+exit "$status"
