@@ -11,6 +11,7 @@ import * as history from './history';
 import * as lineage from './lineage';
 import * as lineageWalk from './lineageWalk';
 import { migrate } from './migrate';
+import * as modelTags from './modelTags';
 import * as models from './models';
 import {
   ChangeContext,
@@ -105,6 +106,23 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     context: ChangeContext & { stageRules: StageRules },
   ) {
     return stages.transitionStage(this.db, modelRef, version, stage, context);
+  }
+
+  setModelTag(
+    modelRef: string,
+    key: string,
+    value: string,
+    context: ChangeContext,
+  ) {
+    return modelTags.setModelTag(this.db, modelRef, key, value, context);
+  }
+
+  deleteModelTag(modelRef: string, key: string, context: ChangeContext) {
+    return modelTags.deleteModelTag(this.db, modelRef, key, context);
+  }
+
+  listModelTags(modelRefs: string[]) {
+    return modelTags.listModelTags(this.db, modelRefs);
   }
 
   setAlias(

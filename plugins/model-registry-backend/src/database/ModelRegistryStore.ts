@@ -291,9 +291,33 @@ export interface ModelStore {
   }): Promise<Page<ApiRegisteredModel>>;
 }
 
+/** Tags of a model as a whole (MLflow's registered-model tags), with history. */
+export interface ModelTagStore {
+  /** Sets (or replaces) a model's tag. */
+  setModelTag(
+    modelRef: string,
+    key: string,
+    value: string,
+    context: ChangeContext,
+  ): Promise<void>;
+
+  /** Removes a model's tag; NotFoundError when it is not set. */
+  deleteModelTag(
+    modelRef: string,
+    key: string,
+    context: ChangeContext,
+  ): Promise<void>;
+
+  /** The tags of many models at once, by model ref (models without tags are left out). */
+  listModelTags(
+    modelRefs: string[],
+  ): Promise<Map<string, Record<string, string>>>;
+}
+
 /** The registry's storage: SQL and nothing else; callers validate and authorize. */
 export interface ModelRegistryStore
   extends VersionStore,
+    ModelTagStore,
     StageStore,
     AliasStore,
     LineageStore,

@@ -1,5 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ModelVersion } from '@model-registry/plugin-model-registry-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import express, { Request } from 'express';
 import { RouteContext } from '../service/RouteContext';
 import { toMlflowVersion } from './mlflowJson';
@@ -10,12 +11,18 @@ import { MlflowStageMap } from './mlflowStages';
 export type MlflowRouteContext = RouteContext & {
   models: MlflowModels;
   stages: MlflowStageMap;
-  /** A mutation of one model in the native API's audit frame, after the read check. */
+  /**
+   * A mutation of one model in the native API's audit frame: the read check, then the
+   * permission (when the change has a single one), then `fn`.
+   */
   mutate<T>(
     req: Request,
-    actionType: string,
-    modelRef: string,
-    meta: Record<string, unknown>,
+    change: {
+      actionType: string;
+      modelRef: string;
+      permission?: ResourcePermission<'catalog-entity'>;
+      meta?: Record<string, unknown>;
+    },
     fn: (credentials: BackstageCredentials) => Promise<T>,
   ): Promise<T>;
   /** A registry version in MLflow's shape. */

@@ -541,14 +541,6 @@ describeRegistry('MLflow registry API', registry => {
       ).body,
     ).toEqual({ artifact_uri: created.source });
 
-    const modelTag = await mlflow('post', 'registered-models/set-tag', {
-      name: model.name,
-      key: 'k',
-      value: 'v',
-    });
-    expect(modelTag.status).toBe(400);
-    expect(modelTag.body.error_code).toBe('INVALID_PARAMETER_VALUE');
-
     await mlflow('delete', 'model-versions/delete', {
       name: model.name,
       version: '1',
@@ -569,6 +561,79 @@ describeRegistry('MLflow registry API', registry => {
       'version.update',
       'version.delete',
     ]);
+  });
+
+  it('tags registered models, with history, and searches by tag', async () => {
+    const name = registry.uniqueName('tagged');
+    await mlflow('post', 'registered-models/create', {
+      name,
+      tags: [
+        { key: 'domain', value: 'fraud' },
+        { key: 'backstage.io/owner', value: 'group:default/risk-ml' },
+      ],
+    }).expect(200);
+    const model = registry.addModel('untagged');
+    await mlflow('post', 'registered-models/set-tag', {
+      name: model.name,
+      key: 'domain',
+      value: 'churn',
+    }).expect(200);
+    await mlflow('post', 'registered-models/set-tag', {
+      name: model.name,
+      key: 'domain',
+      value: 'fraud',
+    }).expect(200);
+    expect(
+      (await mlflow('get', 'registered-models/get', { name: model.name })).body
+        .registered_model.tags,
+    ).toEqual([{ key: 'domain', value: 'fraud' }]);
+    registry.catalog.addModel(name);
+    const found = await mlflow('get', 'registered-models/search', {
+      filter: `tags.domain = 'fraud' AND name LIKE '%${model.name.replace(
+        /^untagged/,
+        '',
+      )}'`,
+    });
+    expect(found.body.registered_models.map((m: any) => m.name)).toEqual([
+      model.name,
+    ]);
+    const both = await mlflow('get', 'registered-models/search', {
+      filter: `tags.\`domain\` = 'fraud' AND name IN ('x')`,
+    });
+    expect(both.status).toBe(400);
+
+    const history = await registry.api('get', `${model.path}/history`);
+    expect(
+      history.body.items.map((e: any) => [e.action, e.before, e.after]),
+    ).toEqual([
+      ['model.tag.set', { domain: 'churn' }, { domain: 'fraud' }],
+      ['model.tag.set', undefined, { domain: 'churn' }],
+    ]);
+    await mlflow('delete', 'registered-models/delete-tag', {
+      name: model.name,
+      key: 'domain',
+    }).expect(200);
+    const again = await mlflow('delete', 'registered-models/delete-tag', {
+      name: model.name,
+      key: 'domain',
+    });
+    expect(again.status).toBe(404);
+    expect(again.body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+    const denied = await mlflow(
+      'post',
+      'registered-models/set-tag',
+      { name: model.name, key: 'k', value: 'v' },
+      callers.mallory,
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.body.error_code).toBe('PERMISSION_DENIED');
+    const tooLong = await mlflow('post', 'registered-models/set-tag', {
+      name: model.name,
+      key: 'k'.repeat(251),
+      value: 'v',
+    });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.message).toContain('250');
   });
 
   it('deletes a model registered through MLflow', async () => {

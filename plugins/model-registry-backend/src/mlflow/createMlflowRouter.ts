@@ -36,7 +36,7 @@ export function createMlflowRouter(ctx: RouteContext): express.Router {
     ...ctx,
     models,
     stages,
-    async mutate(req, actionType, modelRef, meta, fn) {
+    async mutate(req, { actionType, modelRef, permission, meta }, fn) {
       const credentials = await ctx.httpAuth.credentials(req);
       return ctx.frame.audited(
         req,
@@ -44,6 +44,9 @@ export function createMlflowRouter(ctx: RouteContext): express.Router {
         { modelRef, api: 'mlflow', ...meta },
         async () => {
           await models.requireReadable(modelRef, credentials);
+          if (permission) {
+            await ctx.access.authorize(permission, modelRef, credentials);
+          }
           return fn(credentials);
         },
       );

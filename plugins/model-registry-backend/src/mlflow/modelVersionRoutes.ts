@@ -106,15 +106,13 @@ export function addModelVersionRoutes(
     const number = versionParam(params);
     const updated = await ctx.mutate(
       req,
-      actionType,
-      modelRef,
-      { version: number },
+      {
+        actionType,
+        modelRef,
+        permission: modelVersionUpdatePermission,
+        meta: { version: number },
+      },
       async credentials => {
-        await access.authorize(
-          modelVersionUpdatePermission,
-          modelRef,
-          credentials,
-        );
         failOnIssues(validateVersionPatch(patch as Record<string, unknown>));
         return store.updateVersion(modelRef, number, patch, {
           actor: actorOf(credentials),
@@ -141,15 +139,12 @@ export function addModelVersionRoutes(
     };
     const { version } = await ctx.mutate(
       req,
-      'version.register',
-      modelRef,
-      {},
+      {
+        actionType: 'version.register',
+        modelRef,
+        permission: modelVersionRegisterPermission,
+      },
       async credentials => {
-        await access.authorize(
-          modelVersionRegisterPermission,
-          modelRef,
-          credentials,
-        );
         failOnIssues(
           validateNewVersionInput(input as Record<string, unknown>, {
             allowedSchemes: ctx.allowedSourceSchemes,
@@ -215,15 +210,13 @@ export function addModelVersionRoutes(
     const number = versionParam(params);
     await ctx.mutate(
       req,
-      'version.delete',
-      modelRef,
-      { version: number },
+      {
+        actionType: 'version.delete',
+        modelRef,
+        permission: modelVersionDeletePermission,
+        meta: { version: number },
+      },
       async credentials => {
-        await access.authorize(
-          modelVersionDeletePermission,
-          modelRef,
-          credentials,
-        );
         await store.deleteVersion(modelRef, number, {
           actor: actorOf(credentials),
           stageRules,
@@ -246,9 +239,15 @@ export function addModelVersionRoutes(
       const archiveExisting = booleanParam(params, 'archive_existing_versions');
       const moved = await ctx.mutate(
         req,
-        'version.stage',
-        modelRef,
-        { version: number, stage, archiveExistingVersions: archiveExisting },
+        {
+          actionType: 'version.stage',
+          modelRef,
+          meta: {
+            version: number,
+            stage,
+            archiveExistingVersions: archiveExisting,
+          },
+        },
         async credentials => {
           const change = { access, stageRules, modelRef, credentials };
           await authorizeStageChange({ ...change, stage });

@@ -8,6 +8,7 @@ import {
   MLMODEL_KIND,
   modelAliasManagePermission,
   modelDeletePermission,
+  modelVersionUpdatePermission,
 } from '@model-registry/plugin-model-registry-common';
 import express from 'express';
 import { actorOf } from '../service/actor';
@@ -35,6 +36,25 @@ import {
 
 /** The tag of registered-models/create that names the model's owner (an entity ref). */
 export const MLFLOW_OWNER_TAG = 'backstage.io/owner';
+
+/** MLflow's limits of a registered-model tag (its SQL store's column sizes). */
+const MAX_TAG_KEY = 250;
+const MAX_TAG_VALUE = 5000;
+
+function checkModelTag(key: string, value: string) {
+  if (key.length > MAX_TAG_KEY) {
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `tag key "${key.slice(0, 40)}…" is longer than ${MAX_TAG_KEY} characters`,
+    );
+  }
+  if (value.length > MAX_TAG_VALUE) {
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `tag "${key}": value is longer than ${MAX_TAG_VALUE} characters`,
+    );
+  }
+}
 
 /** MLflow's limits of registered-models/search. */
 const SEARCH_LIMITS = { fallback: 100, max: 1000 };
@@ -82,7 +102,7 @@ export function addRegisteredModelRoutes(
   router: express.Router,
   ctx: MlflowRouteContext,
 ) {
-  const { store, stageRules, models, stages, access, httpAuth } = ctx;
+  const { store, stageRules, models, stages, httpAuth } = ctx;
 
   async function latestVersions(
     name: string,
@@ -111,10 +131,11 @@ export function addRegisteredModelRoutes(
     modelRef: string,
     description: string | undefined,
   ) {
-    const [registered, aliases, latest] = await Promise.all([
+    const [registered, aliases, latest, tags] = await Promise.all([
       store.getApiModel(modelRef),
       store.listAliases(modelRef),
       latestVersions(name, modelRef),
+      store.listModelTags([modelRef]),
     ]);
     return toMlflowRegisteredModel({
       name,
@@ -122,7 +143,7 @@ export function addRegisteredModelRoutes(
       createdAt: registered?.createdAt,
       updatedAt: registered?.updatedAt,
       latestVersions: latest,
-      tags: {},
+      tags: tags.get(modelRef) ?? {},
       aliases,
     });
   }
@@ -141,15 +162,7 @@ export function addRegisteredModelRoutes(
     const name = requiredString(params, 'name');
     const modelRef = models.refOf(name);
     const tags = fromMlflowTags(params.tags);
-    const unsupported = Object.keys(tags).filter(k => k !== MLFLOW_OWNER_TAG);
-    if (unsupported.length) {
-      throw new MlflowError(
-        'INVALID_PARAMETER_VALUE',
-        `tags: registered models take only the "${MLFLOW_OWNER_TAG}" tag (got ${unsupported.join(
-          ', ',
-        )}); tag model versions instead`,
-      );
-    }
+    Object.entries(tags).forEach(([key, value]) => checkModelTag(key, value));
     const description = optionalString(params, 'description');
     const credentials = await httpAuth.credentials(req);
     await ctx.frame.audited(
@@ -159,7 +172,7 @@ export function addRegisteredModelRoutes(
       async () => {
         const owner = await ownerOf(ctx, credentials, tags);
         try {
-          return await registerApiModel(ctx, credentials, {
+          await registerApiModel(ctx, credentials, {
             name,
             namespace: models.namespace,
             owner,
@@ -174,6 +187,11 @@ export function addRegisteredModelRoutes(
             );
           }
           throw error;
+        }
+        for (const [key, value] of Object.entries(tags)) {
+          await store.setModelTag(modelRef, key, value, {
+            actor: actorOf(credentials),
+          });
         }
       },
     );
@@ -219,11 +237,18 @@ export function addRegisteredModelRoutes(
     async (req, res) => {
       const name = requiredString(mlflowParams(req), 'name');
       const modelRef = models.refOf(name);
-      await ctx.mutate(req, 'model.delete', modelRef, {}, async credentials => {
-        await access.authorize(modelDeletePermission, modelRef, credentials);
-        await store.deleteModel(modelRef, { actor: actorOf(credentials) });
-        ctx.onModelsChanged?.(modelRef);
-      });
+      await ctx.mutate(
+        req,
+        {
+          actionType: 'model.delete',
+          modelRef,
+          permission: modelDeletePermission,
+        },
+        async credentials => {
+          await store.deleteModel(modelRef, { actor: actorOf(credentials) });
+          ctx.onModelsChanged?.(modelRef);
+        },
+      );
       res.json({});
     },
   );
@@ -273,7 +298,7 @@ export function addRegisteredModelRoutes(
             v.descending === descending,
         ).offset
       : 0;
-    const names: string[] = [];
+    const candidates: string[] = [];
     let catalogCursor: string | undefined;
     do {
       const page = await ctx.catalog.queryEntities(
@@ -290,16 +315,18 @@ export function addRegisteredModelRoutes(
             },
         { credentials },
       );
-      for (const entity of page.items) {
-        const name = entity.metadata.name;
-        // registered models have no MLflow tags: `tags.k != 'v'` holds, other tag tests fail
-        const ok = clauses.every(c =>
-          matchesClause(c, c.key === 'name' ? name : undefined),
-        );
-        if (ok) names.push(name);
-      }
+      candidates.push(...page.items.map(e => e.metadata.name));
       catalogCursor = page.pageInfo.nextCursor;
     } while (catalogCursor);
+    const tagsByRef = clauses.some(c => c.key === 'tags')
+      ? await store.listModelTags(candidates.map(n => models.refOf(n)))
+      : new Map<string, Record<string, string>>();
+    const names = candidates.filter(name => {
+      const tags = tagsByRef.get(models.refOf(name)) ?? {};
+      return clauses.every(c =>
+        matchesClause(c, c.key === 'name' ? name : tags[c.tag!]),
+      );
+    });
     names.sort();
     if (descending) names.reverse();
     const pageNames = names.slice(offset, offset + limit);
@@ -340,15 +367,13 @@ export function addRegisteredModelRoutes(
     const version = versionParam(params);
     await ctx.mutate(
       req,
-      'alias.set',
-      modelRef,
-      { alias, version },
+      {
+        actionType: 'alias.set',
+        modelRef,
+        permission: modelAliasManagePermission,
+        meta: { alias, version },
+      },
       async credentials => {
-        await access.authorize(
-          modelAliasManagePermission,
-          modelRef,
-          credentials,
-        );
         const problem = checkAliasName(alias);
         if (problem) {
           throw new MlflowError('INVALID_PARAMETER_VALUE', `alias ${problem}`);
@@ -367,15 +392,13 @@ export function addRegisteredModelRoutes(
     const alias = requiredString(params, 'alias');
     await ctx.mutate(
       req,
-      'alias.delete',
-      modelRef,
-      { alias },
+      {
+        actionType: 'alias.delete',
+        modelRef,
+        permission: modelAliasManagePermission,
+        meta: { alias },
+      },
       async credentials => {
-        await access.authorize(
-          modelAliasManagePermission,
-          modelRef,
-          credentials,
-        );
         await store.deleteAlias(modelRef, alias, {
           actor: actorOf(credentials),
         });
@@ -397,13 +420,52 @@ export function addRegisteredModelRoutes(
     res.json({ model_version: ctx.version(name, version) });
   });
 
-  const noModelTags: express.RequestHandler = async req => {
-    const { modelRef } = await readable(req);
-    throw new MlflowError(
-      'INVALID_PARAMETER_VALUE',
-      `registered-model tags are not supported: ${modelRef} is a catalog entity (its owner comes from the "${MLFLOW_OWNER_TAG}" tag at creation); tag model versions with model-versions/set-tag`,
+  mlflowRoute(router, 'post', 'registered-models/set-tag', async (req, res) => {
+    const params = mlflowParams(req);
+    const modelRef = models.refOf(requiredString(params, 'name'));
+    const key = requiredString(params, 'key');
+    const value = optionalString(params, 'value') ?? '';
+    await ctx.mutate(
+      req,
+      {
+        actionType: 'model.tag.set',
+        modelRef,
+        permission: modelVersionUpdatePermission,
+        meta: { key },
+      },
+      async credentials => {
+        checkModelTag(key, value);
+        await store.setModelTag(modelRef, key, value, {
+          actor: actorOf(credentials),
+        });
+      },
     );
-  };
-  mlflowRoute(router, 'post', 'registered-models/set-tag', noModelTags);
-  mlflowRoute(router, 'delete', 'registered-models/delete-tag', noModelTags);
+    res.json({});
+  });
+
+  mlflowRoute(
+    router,
+    'delete',
+    'registered-models/delete-tag',
+    async (req, res) => {
+      const params = mlflowParams(req);
+      const modelRef = models.refOf(requiredString(params, 'name'));
+      const key = requiredString(params, 'key');
+      await ctx.mutate(
+        req,
+        {
+          actionType: 'model.tag.delete',
+          modelRef,
+          permission: modelVersionUpdatePermission,
+          meta: { key },
+        },
+        async credentials => {
+          await store.deleteModelTag(modelRef, key, {
+            actor: actorOf(credentials),
+          });
+        },
+      );
+      res.json({});
+    },
+  );
 }

@@ -14,12 +14,14 @@ const TABLES = [
   'lineage_edges',
   'history',
   'model_registry_secrets',
+  'model_tags',
 ];
 
 const MIGRATIONS = [
   '20261128000000_init.js',
   '20261128120000_summary_counters_and_sort_indexes.js',
   '20261201000000_cursor_key_and_scoped_idempotency.js',
+  '20261202000000_model_tags.js',
 ];
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 
