@@ -44,7 +44,9 @@ OWNER_TAG = os.environ.get("MLFLOW_TESTS_OWNER_TAG", "backstage.io/owner")
 # The last HTTP exchanges of each test, printed with its failure, so that a failing MLflow call
 # comes with the request it sent and the response it got.
 
-_exchanges: collections.deque = collections.deque(maxlen=6)
+_exchanges: collections.deque = collections.deque(maxlen=4)
+# Kept apart: in a test of many calls, the error is rarely among the last few exchanges.
+_errors: collections.deque = collections.deque(maxlen=3)
 _exchanges_lock = threading.Lock()
 _original_send = requests.Session.send
 
@@ -54,11 +56,14 @@ def _recording_send(self, request, **kwargs):
     body = request.body
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
+    exchange = (
+        f"{request.method} {request.url}\n  request body: {(body or '')[:800]}\n"
+        f"  -> {response.status_code} {response.text[:800]}"
+    )
     with _exchanges_lock:
-        _exchanges.append(
-            f"{request.method} {request.url}\n  request body: {(body or '')[:800]}\n"
-            f"  -> {response.status_code} {response.text[:800]}"
-        )
+        _exchanges.append(exchange)
+        if response.status_code >= 400:
+            _errors.append(exchange)
     return response
 
 
@@ -72,10 +77,13 @@ def pytest_runtest_makereport(item, call):
     if report.when == "setup":
         with _exchanges_lock:
             _exchanges.clear()
+            _errors.clear()
     if report.failed and report.when == "call":
         with _exchanges_lock:
-            text = "\n".join(_exchanges) or "(no HTTP request)"
-        report.sections.append(("last HTTP exchanges (oldest first)", text))
+            errors = "\n".join(_errors) or "(none)"
+            last = "\n".join(_exchanges) or "(no HTTP request)"
+        report.sections.append(("last HTTP errors (oldest first)", errors))
+        report.sections.append(("last HTTP exchanges (oldest first)", last))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,15 +172,23 @@ def catalog_only_token() -> str:
 
 @pytest.fixture
 def native():
-    """GETs a path of the registry's own API (/api/model-registry/...) with the static token."""
+    """GETs a path of the registry's own API (/api/model-registry/...) with the static token.
+
+    A model registered through an API becomes readable there once the catalog's entity provider
+    has made its MLModel entity ("within seconds", docs/api.md): a 404 is retried for 30 s."""
 
     def get(path: str, **params) -> dict:
-        response = requests.get(
-            f"{BACKEND_URL}/api/model-registry{path}",
-            params=params,
-            headers={"Authorization": f"Bearer {os.environ['MLFLOW_TRACKING_TOKEN']}"},
-            timeout=30,
-        )
+        deadline = time.monotonic() + 30
+        while True:
+            response = requests.get(
+                f"{BACKEND_URL}/api/model-registry{path}",
+                params=params,
+                headers={"Authorization": f"Bearer {os.environ['MLFLOW_TRACKING_TOKEN']}"},
+                timeout=30,
+            )
+            if response.status_code != 404 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
         assert response.status_code == 200, f"GET {path}: {response.status_code} {response.text}"
         return response.json()
 
