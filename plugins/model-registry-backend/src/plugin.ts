@@ -56,6 +56,12 @@ export const modelRegistryPlugin = createBackendPlugin({
           allowedSourceSchemes,
           logger: deps.logger,
         });
+        // MLflow's routes ask for credentials themselves, to answer a missing token in
+        // MLflow's error shape (UNAUTHENTICATED) rather than Backstage's.
+        deps.httpRouter.addAuthPolicy({
+          path: '/mlflow',
+          allow: 'unauthenticated',
+        });
         deps.httpRouter.use(
           await createRouter({
             ...deps,

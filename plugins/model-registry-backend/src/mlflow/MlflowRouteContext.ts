@@ -11,6 +11,8 @@ import { MlflowStageMap } from './mlflowStages';
 export type MlflowRouteContext = RouteContext & {
   models: MlflowModels;
   stages: MlflowStageMap;
+  /** The caller's credentials: a user or a service (none → UNAUTHENTICATED). */
+  credentials(req: Request): Promise<BackstageCredentials>;
   /**
    * A mutation of one model in the native API's audit frame: the read check, then the
    * permission (when the change has a single one), then `fn`.

@@ -1,4 +1,5 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
 import {
   ALICE,
   ApiMethod,
@@ -231,6 +232,20 @@ describeRegistry('MLflow registry API', registry => {
       error_code: 'INVALID_PARAMETER_VALUE',
       message: expect.stringContaining('cannot be renamed'),
     });
+
+    for (const auth of [undefined, 'Bearer not-a-token']) {
+      const anonymous = request(registry.server).get(
+        `/api/model-registry/mlflow/api/2.0/mlflow/registered-models/get?name=${model.name}`,
+      );
+      const res = await (auth
+        ? anonymous.set('Authorization', auth)
+        : anonymous);
+      expect([auth, res.status, res.body.error_code]).toEqual([
+        auth,
+        401,
+        'UNAUTHENTICATED',
+      ]);
+    }
 
     const notJson = await registry
       .api('post', '/mlflow/api/2.0/mlflow/model-versions/create')

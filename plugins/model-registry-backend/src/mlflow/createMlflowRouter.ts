@@ -32,22 +32,27 @@ export function createMlflowRouter(ctx: RouteContext): express.Router {
           })),
       ),
   });
+  // The plugin lets requests under /mlflow through without credentials, so that a missing
+  // token is answered in MLflow's shape; every route asks for a user or a service here.
+  const credentials = (req: express.Request) =>
+    ctx.httpAuth.credentials(req, { allow: ['user', 'service'] });
   const mlflow: MlflowRouteContext = {
     ...ctx,
     models,
     stages,
+    credentials,
     async mutate(req, { actionType, modelRef, permission, meta }, fn) {
-      const credentials = await ctx.httpAuth.credentials(req);
+      const caller = await credentials(req);
       return ctx.frame.audited(
         req,
         actionType,
         { modelRef, api: 'mlflow', ...meta },
         async () => {
-          await models.requireReadable(modelRef, credentials);
+          await models.requireReadable(modelRef, caller);
           if (permission) {
-            await ctx.access.authorize(permission, modelRef, credentials);
+            await ctx.access.authorize(permission, modelRef, caller);
           }
-          return fn(credentials);
+          return fn(caller);
         },
       );
     },

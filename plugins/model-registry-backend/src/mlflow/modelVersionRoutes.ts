@@ -75,14 +75,14 @@ export function addModelVersionRoutes(
   router: express.Router,
   ctx: MlflowRouteContext,
 ) {
-  const { store, stageRules, models, stages, access, httpAuth } = ctx;
+  const { store, stageRules, models, stages, access } = ctx;
 
   async function readVersion(req: express.Request) {
     const params = mlflowParams(req);
     const name = requiredString(params, 'name');
     const modelRef = models.refOf(name);
     const number = versionParam(params);
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await ctx.credentials(req);
     await models.requireReadable(modelRef, credentials);
     const version = await store.getVersion(modelRef, number);
     if (!version) {
@@ -289,7 +289,7 @@ export function addModelVersionRoutes(
 
   mlflowRoute(router, 'get', 'model-versions/search', async (req, res) => {
     const params = mlflowParams(req);
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await ctx.credentials(req);
     const wanted = Math.min(
       maxResultsParam(params, SEARCH_LIMITS),
       MAX_VERSIONS_PAGE,

@@ -102,7 +102,7 @@ export function addRegisteredModelRoutes(
   router: express.Router,
   ctx: MlflowRouteContext,
 ) {
-  const { store, stageRules, models, stages, httpAuth } = ctx;
+  const { store, stageRules, models, stages } = ctx;
 
   async function latestVersions(
     name: string,
@@ -152,7 +152,7 @@ export function addRegisteredModelRoutes(
     const params = mlflowParams(req);
     const name = requiredString(params, 'name');
     const modelRef = models.refOf(name);
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await ctx.credentials(req);
     const { description } = await models.requireReadable(modelRef, credentials);
     return { params, name, modelRef, credentials, description };
   }
@@ -164,7 +164,7 @@ export function addRegisteredModelRoutes(
     const tags = fromMlflowTags(params.tags);
     Object.entries(tags).forEach(([key, value]) => checkModelTag(key, value));
     const description = optionalString(params, 'description');
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await ctx.credentials(req);
     await ctx.frame.audited(
       req,
       'model.register',
@@ -281,7 +281,7 @@ export function addRegisteredModelRoutes(
 
   mlflowRoute(router, 'get', 'registered-models/search', async (req, res) => {
     const params = mlflowParams(req);
-    const credentials = await httpAuth.credentials(req);
+    const credentials = await ctx.credentials(req);
     const limit = maxResultsParam(params, SEARCH_LIMITS);
     const filter = typeof params.filter === 'string' ? params.filter : '';
     const clauses = parseMlflowFilter(params.filter, ['name']);
