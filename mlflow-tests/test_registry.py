@@ -211,6 +211,31 @@ def test_search_model_versions_by_run_id(client, unique_name):
     assert [(v.name, v.version) for v in with_name] == [(name, "1")]
 
 
+def test_search_model_versions_by_tag_and_source_path_in_order(client, unique_name):
+    name = unique_name("version-search")
+    new_model(client, name)
+    for i in range(3):
+        client.create_model_version(name, f"{SOURCE}-{i}", tags={"parity": str(i % 2)})
+    even = client.search_model_versions(
+        f"name='{name}' AND tags.`parity` = '0'", order_by=["version_number DESC"]
+    )
+    assert [v.version for v in even] == ["3", "1"]
+    by_source = client.search_model_versions(f"name='{name}' AND source_path = '{SOURCE}-1'")
+    assert [v.version for v in by_source] == ["2"]
+    first_page = client.search_model_versions(
+        f"name='{name}'", order_by=["version_number ASC"], max_results=2
+    )
+    assert [v.version for v in first_page] == ["1", "2"]
+    rest = client.search_model_versions(
+        f"name='{name}'",
+        order_by=["version_number ASC"],
+        max_results=2,
+        page_token=first_page.token,
+    )
+    assert [v.version for v in rest] == ["3"]
+    assert not rest.token
+
+
 def test_aliases_set_get_by_alias_move_and_delete(client, unique_name):
     name = unique_name("aliases")
     new_model(client, name)
