@@ -88,6 +88,13 @@ def test_create_and_get_a_registered_model(client, unique_name):
     assert abs(model.creation_timestamp - now_ms()) < 10 * 60 * 1000
 
 
+# Documented gaps (docs/mlflow.md, "Not supported"): MLflow's behaviour, expected to fail with the
+# documented MlflowException; strict, so a backend that starts supporting it fails the marker.
+@pytest.mark.xfail(
+    raises=MlflowException,
+    strict=True,
+    reason="docs/mlflow.md: a registered model's description is its catalog entity's",
+)
 def test_update_registered_model_description(client, unique_name):
     name = unique_name("describe")
     new_model(client, name, description="first")
@@ -199,6 +206,11 @@ def test_model_versions_create_get_search_by_name_update_and_tags(client, unique
     assert "validated" not in client.get_model_version(name, "1").tags
 
 
+@pytest.mark.xfail(
+    raises=MlflowException,
+    strict=True,
+    reason="docs/mlflow.md: model-versions/search needs name = '<model>'",
+)
 def test_search_model_versions_by_run_id(client, unique_name):
     name = unique_name("by-run")
     new_model(client, name)
@@ -207,8 +219,6 @@ def test_search_model_versions_by_run_id(client, unique_name):
     client.create_model_version(name, f"{SOURCE}-2", run_id=uuid.uuid4().hex)
     by_run = client.search_model_versions(f"run_id='{run_id}'")
     assert [(v.name, v.version) for v in by_run] == [(name, "1")]
-    with_name = client.search_model_versions(f"name='{name}' AND run_id='{run_id}'")
-    assert [(v.name, v.version) for v in with_name] == [(name, "1")]
 
 
 def test_search_model_versions_by_tag_and_source_path_in_order(client, unique_name):
@@ -220,19 +230,23 @@ def test_search_model_versions_by_tag_and_source_path_in_order(client, unique_na
         f"name='{name}' AND tags.`parity` = '0'", order_by=["version_number DESC"]
     )
     assert [v.version for v in even] == ["3", "1"]
+    run_id = uuid.uuid4().hex
+    client.create_model_version(name, f"{SOURCE}-run", run_id=run_id)
+    with_run = client.search_model_versions(f"name='{name}' AND run_id='{run_id}'")
+    assert [v.version for v in with_run] == ["4"]
     by_source = client.search_model_versions(f"name='{name}' AND source_path = '{SOURCE}-1'")
     assert [v.version for v in by_source] == ["2"]
     first_page = client.search_model_versions(
-        f"name='{name}'", order_by=["version_number ASC"], max_results=2
+        f"name='{name}'", order_by=["version_number ASC"], max_results=3
     )
-    assert [v.version for v in first_page] == ["1", "2"]
+    assert [v.version for v in first_page] == ["1", "2", "3"]
     rest = client.search_model_versions(
         f"name='{name}'",
         order_by=["version_number ASC"],
-        max_results=2,
+        max_results=3,
         page_token=first_page.token,
     )
-    assert [v.version for v in rest] == ["3"]
+    assert [v.version for v in rest] == ["4"]
     assert not rest.token
 
 
