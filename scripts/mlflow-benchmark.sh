@@ -10,7 +10,11 @@
 # The venv (.tools/mlflow-bench-venv, git-ignored) is installed from
 # mlflow-bench/requirements.txt when missing or when that file changed. Both servers listen on
 # free ports and keep their data in a temporary directory; both process groups are ended at
-# the end.
+# the end. Their logs stay in test-output/mlflow-bench/ (git-ignored).
+#
+# The backend is the example backend of `yarn start backend` (packages/backend, app-config.yaml,
+# SQLite files) run by node with the same transform but without the CLI's file watcher: in a
+# work tree that others edit, the watcher would restart it in the middle of a measurement.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo="$PWD"
@@ -62,14 +66,21 @@ wait_for() {
 }
 
 dir="$(mktemp -d -t mlflow-bench-XXXXXX)"
+logs="$repo/test-output/mlflow-bench"
+mkdir -p "$logs"
 pids=()
 cleanup() {
   # Each server runs in its own process group (setsid): end the group, workers included.
+  local pid waited
   for pid in "${pids[@]}"; do
     kill -TERM -- "-$pid" 2>/dev/null || true
   done
-  sleep 2
   for pid in "${pids[@]}"; do
+    waited=0
+    while kill -0 -- "-$pid" 2>/dev/null && [ "$waited" -lt 20 ]; do
+      sleep 0.5
+      waited=$((waited + 1))
+    done
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
   rm -rf "$dir"
@@ -79,30 +90,34 @@ trap cleanup EXIT
 ensure_venv
 
 mlflow_port="$(free_port)"
-log "starting mlflow server on port $mlflow_port (log: $dir/mlflow.log)"
+log "starting mlflow server on port $mlflow_port (log: $logs/mlflow.log)"
 setsid "$venv/bin/mlflow" server --host 127.0.0.1 --port "$mlflow_port" --workers 1 \
   --backend-store-uri "sqlite:///$dir/mlflow.db" \
-  --default-artifact-root "$dir/artifacts" >"$dir/mlflow.log" 2>&1 &
+  --default-artifact-root "$dir/artifacts" >"$logs/mlflow.log" 2>&1 &
 pids+=("$!")
 mlflow_pid="$!"
 
 if [ "$mlflow_only" = false ]; then
   backend_port="$(free_port)"
-  log "starting the example backend on port $backend_port (log: $dir/backend.log)"
+  log "starting the example backend on port $backend_port (log: $logs/backend.log)"
   (
     export APP_CONFIG_backend_listen_port="$backend_port"
     export APP_CONFIG_backend_baseUrl="http://localhost:$backend_port"
     # Every plugin's SQLite database in $dir instead of memory.
     export APP_CONFIG_backend_database_connection="{\"directory\":\"$dir/backend-db\"}"
     mkdir -p "$dir/backend-db"
-    exec setsid scripts/bootstrap.sh yarn start backend
-  ) >"$dir/backend.log" 2>&1 &
+    # As `yarn start backend` runs it (the guest sign-in works only in development).
+    export NODE_ENV=development
+    cd packages/backend
+    exec setsid ../../scripts/bootstrap.sh node \
+      --require @backstage/cli-node/config/nodeTransform.cjs src/index.ts
+  ) >"$logs/backend.log" 2>&1 &
   pids+=("$!")
   backend_pid="$!"
 fi
 
 wait_for "http://127.0.0.1:$mlflow_port/health" 180 "$mlflow_pid" || {
-  tail -n 40 "$dir/mlflow.log" >&2
+  tail -n 40 "$logs/mlflow.log" >&2
   exit 1
 }
 log "mlflow server is up"
@@ -111,13 +126,20 @@ mlflow_uri="http://127.0.0.1:$mlflow_port"
 if [ "$mlflow_only" = true ]; then
   ours_args=(--ours "$mlflow_uri")
 else
-  wait_for "http://localhost:$backend_port/.backstage/health/v1/readiness" 600 "$backend_pid" || {
-    tail -n 40 "$dir/backend.log" >&2
+  wait_for "http://localhost:$backend_port/.backstage/health/v1/readiness" 300 "$backend_pid" || {
+    tail -n 40 "$logs/backend.log" >&2
     exit 1
   }
   log "the backend is up"
+  # A user of the example org (the guest, in group platform-ml): its calls ask the permission
+  # policy, which a service token's do not.
+  user_token="$(curl -fsS -H 'X-Requested-With: XMLHttpRequest' \
+    "http://localhost:$backend_port/api/auth/guest/refresh" |
+    "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["backstageIdentity"]["token"])')"
   ours_args=(
     --ours "http://localhost:$backend_port/api/model-registry/mlflow"
+    --ours-user-token "$user_token"
+    --ours-create-tag "backstage.io/owner=group:default/platform-ml"
     --ours-native "http://localhost:$backend_port/api/model-registry"
     --ours-health "http://localhost:$backend_port/.backstage/health/v1/liveness"
   )
