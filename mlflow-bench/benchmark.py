@@ -354,6 +354,14 @@ def summarize(results: dict, sizes: list[int]) -> str:
             s = stats(per_size[str(size)])
             lines.append(f"| {label} | {size:,} | {s[0]:.1f} | {s[1]:.1f} | {s[2]:.1f} |")
     lines.append("")
+    for label in results["targets"]:
+        for size in sizes:
+            client = percentile(results["calls"][label][f"{size}:get_model_version"], 50)
+            raw = percentile(results["probes"][f"{label}: raw HTTP model-versions/get"][str(size)], 50)
+            lines.append(
+                f"- {label} at {size:,}: the MLflow client adds {client - raw:.1f} ms to the raw "
+                f"HTTP get ({client:.1f} vs {raw:.1f} ms p50)"
+            )
     for label, seconds in results["first_version_s"].items():
         lines.append(f"- {label}: first version registered {seconds:.1f} s after the model")
     lines.append("")
