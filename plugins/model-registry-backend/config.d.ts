@@ -18,6 +18,11 @@ export interface Config {
     mlflow?: {
       /** The catalog namespace of the models MLflow names; default `default`. */
       namespace?: string;
+      /**
+       * How long registered-models/create waits for the catalog to ingest the new model
+       * before it answers (so that the next call finds it); default 10. 0: no wait.
+       */
+      catalogWaitSeconds?: number;
     };
     /** Where version artifacts may live. */
     sources?: {

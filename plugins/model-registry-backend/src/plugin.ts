@@ -76,6 +76,10 @@ export const modelRegistryPlugin = createBackendPlugin({
             mlflowNamespace: deps.config.getOptionalString(
               'modelRegistry.mlflow.namespace',
             ),
+            mlflowCatalogWaitMs:
+              (deps.config.getOptionalNumber(
+                'modelRegistry.mlflow.catalogWaitSeconds',
+              ) ?? 10) * 1000,
             onModelsChanged: announceModelChanges(deps),
           }),
         );

@@ -8,6 +8,7 @@ import { MlflowRouteContext } from './MlflowRouteContext';
 import { createMlflowStageMap } from './mlflowStages';
 import { addModelVersionRoutes } from './modelVersionRoutes';
 import { addRegisteredModelRoutes } from './registeredModelRoutes';
+import { waitForCatalogEntity } from './waitForCatalogEntity';
 
 /** The namespace of MLflow names when `modelRegistry.mlflow.namespace` is not set. */
 export const DEFAULT_MLFLOW_NAMESPACE = 'default';
@@ -19,18 +20,19 @@ export const DEFAULT_MLFLOW_NAMESPACE = 'default';
  */
 export function createMlflowRouter(ctx: RouteContext): express.Router {
   const stages = createMlflowStageMap(ctx.stageRules);
+  const isInCatalog = async (modelRef: string) =>
+    Boolean(
+      ctx.auth &&
+        (await ctx.catalog.getEntityByRef(modelRef, {
+          credentials: await ctx.auth.getOwnServiceCredentials(),
+        })),
+    );
   const models = new MlflowModels({
     namespace: ctx.mlflowNamespace ?? DEFAULT_MLFLOW_NAMESPACE,
     namingRule: ctx.namingRule,
     access: ctx.access,
     store: ctx.store,
-    isInCatalog: async modelRef =>
-      Boolean(
-        ctx.auth &&
-          (await ctx.catalog.getEntityByRef(modelRef, {
-            credentials: await ctx.auth.getOwnServiceCredentials(),
-          })),
-      ),
+    isInCatalog,
   });
   // The plugin lets requests under /mlflow through without credentials, so that a missing
   // token is answered in MLflow's shape; every route asks for a user or a service here.
@@ -41,6 +43,18 @@ export function createMlflowRouter(ctx: RouteContext): express.Router {
     models,
     stages,
     credentials,
+    async awaitIngestion(modelRef) {
+      if (!ctx.mlflowCatalogWaitMs || !ctx.auth) return;
+      const found = await waitForCatalogEntity({
+        isInCatalog: () => isInCatalog(modelRef),
+        timeoutMs: ctx.mlflowCatalogWaitMs,
+      });
+      if (!found) {
+        ctx.logger.warn(
+          `${modelRef} was registered through MLflow but the catalog has not ingested it after ${ctx.mlflowCatalogWaitMs} ms`,
+        );
+      }
+    },
     async mutate(req, { actionType, modelRef, permission, meta }, fn) {
       const caller = await credentials(req);
       return ctx.frame.audited(

@@ -195,6 +195,7 @@ export function addRegisteredModelRoutes(
         }
       },
     );
+    await ctx.awaitIngestion(modelRef);
     res.json({
       registered_model: await describe(name, modelRef, description),
     });

@@ -38,6 +38,11 @@ export type RouterOptions = {
   allowedSourceSchemes: string[];
   /** The namespace of the models the MLflow API names (`modelRegistry.mlflow.namespace`). */
   mlflowNamespace?: string;
+  /**
+   * How long MLflow's registered-models/create waits for the catalog to ingest the new
+   * model (`modelRegistry.mlflow.catalogWaitSeconds`, in milliseconds); none when unset.
+   */
+  mlflowCatalogWaitMs?: number;
   /** Called after a model is registered or deleted through the API. */
   onModelsChanged?: (modelRef: string) => void;
 };
