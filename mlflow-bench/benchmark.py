@@ -249,8 +249,11 @@ def run(args: argparse.Namespace) -> dict:
     targets = make_targets(args, secrets.token_hex(3))
     results: dict = {"sizes": {}, "targets": [t.label for t in targets], "first_version_s": {}}
     for t in targets:
-        t.use_token()
+        # The models are created with the first target's token (ours: the service token), so
+        # that the user's figures do not depend on which owners a user may give a new model.
+        targets[0].use_token()
         t.client.create_registered_model(t.model, tags=t.create_tags or None)
+        t.use_token()
         results["first_version_s"][t.label] = register_first_version(t, args.catalog_wait)
         t.client.set_registered_model_alias(t.model, ALIAS, "1")
         t.versions = 1
