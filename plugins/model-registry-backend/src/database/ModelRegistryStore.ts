@@ -301,12 +301,12 @@ export interface ModelTagStore {
     context: ChangeContext,
   ): Promise<void>;
 
-  /** Removes a model's tag; NotFoundError when it is not set. */
+  /** Removes a model's tag; false (no change, no history) when it is not set. */
   deleteModelTag(
     modelRef: string,
     key: string,
     context: ChangeContext,
-  ): Promise<void>;
+  ): Promise<boolean>;
 
   /** The tags of many models at once, by model ref (models without tags are left out). */
   listModelTags(

@@ -1,4 +1,3 @@
-import { NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { appendHistory } from './history';
 import { ChangeContext } from './ModelRegistryStore';
@@ -42,20 +41,18 @@ export async function setModelTag(
   });
 }
 
-/** Removes a model's tag and records it in history; NotFoundError when it is not set. */
+/** Removes a model's tag and records it in history; false (no change) when it is not set. */
 export async function deleteModelTag(
   db: Knex,
   modelRef: string,
   key: string,
   context: ChangeContext,
-): Promise<void> {
-  await db.transaction(async trx => {
+): Promise<boolean> {
+  return db.transaction(async trx => {
     const before = await trx<ModelTagRow>('model_tags')
       .where({ model_ref: modelRef, key })
       .first();
-    if (!before) {
-      throw new NotFoundError(`tag "${key}" is not set on ${modelRef}`);
-    }
+    if (!before) return false;
     await trx('model_tags').where({ model_ref: modelRef, key }).delete();
     await appendHistory(trx, {
       modelRef,
@@ -64,6 +61,7 @@ export async function deleteModelTag(
       before: { [key]: before.value },
       at: new Date(),
     });
+    return true;
   });
 }
 

@@ -400,6 +400,9 @@ export function addRegisteredModelRoutes(
         meta: { alias },
       },
       async credentials => {
+        // MLflow deletes a missing alias without complaint
+        const aliases = await store.listAliases(modelRef);
+        if (!aliases.some(a => a.alias === alias)) return;
         await store.deleteAlias(modelRef, alias, {
           actor: actorOf(credentials),
         });
@@ -413,9 +416,10 @@ export function addRegisteredModelRoutes(
     const alias = requiredString(params, 'alias');
     const version = await store.getVersionByAlias(modelRef, alias);
     if (!version) {
+      // MLflow's own answer to a missing alias
       throw new MlflowError(
-        'RESOURCE_DOES_NOT_EXIST',
-        `Registered model alias ${alias} not found on ${name}`,
+        'INVALID_PARAMETER_VALUE',
+        `Registered model alias ${alias} not found.`,
       );
     }
     res.json({ model_version: ctx.version(name, version) });
