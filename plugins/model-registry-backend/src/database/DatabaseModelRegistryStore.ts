@@ -23,9 +23,11 @@ import {
   ModelVersionPatch,
   NewModelVersion,
   RegisterVersionContext,
+  VersionsOfRunsOptions,
 } from './ModelRegistryStore';
 import * as stages from './stages';
 import * as versions from './versions';
+import * as versionsOfRuns from './versionsOfRuns';
 
 /** The Knex implementation of the registry store, on SQLite or PostgreSQL. */
 export class DatabaseModelRegistryStore implements ModelRegistryStore {
@@ -80,6 +82,15 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
 
   listVersions(modelRef: string, options: ListVersionsOptions) {
     return versions.listVersions(this.db, modelRef, options, this.cursors);
+  }
+
+  listVersionsOfRuns(runIds: string[], options: VersionsOfRunsOptions) {
+    return versionsOfRuns.listVersionsOfRuns(
+      this.db,
+      runIds,
+      options,
+      this.cursors,
+    );
   }
 
   updateVersion(

@@ -12,7 +12,10 @@ import {
 import { ModelVersionPatch as GeneratedModelVersionPatch } from '../schema/openapi/generated/models/ModelVersionPatch.model';
 import { NewModelVersion as GeneratedNewModelVersion } from '../schema/openapi/generated/models/NewModelVersion.model';
 
+import type { VersionsOfRunsOptions } from './versionsOfRuns';
+
 export { IdempotencyKeyReusedError } from './idempotency';
+export type { VersionsOfRunsOptions } from './versionsOfRuns';
 
 /** What a caller supplies to register a version (validated before it reaches the store). */
 export type NewModelVersion = Omit<GeneratedNewModelVersion, 'comment'>;
@@ -156,6 +159,12 @@ export interface VersionStore {
   listVersions(
     modelRef: string,
     options: ListVersionsOptions,
+  ): Promise<Page<ModelVersion>>;
+
+  /** A page of the live versions, of any model, registered from one of the runs. */
+  listVersionsOfRuns(
+    runIds: string[],
+    options: VersionsOfRunsOptions,
   ): Promise<Page<ModelVersion>>;
 
   /** Changes a version's fields; null clears a field. */

@@ -29,6 +29,11 @@ export class MlflowModels {
     return this.deps.namespace;
   }
 
+  /** The start of every model ref MLflow names stand for: `mlmodel:<namespace>/`. */
+  get refPrefix(): string {
+    return `mlmodel:${this.deps.namespace}/`.toLocaleLowerCase('en-US');
+  }
+
   /** The model ref of an MLflow name; INVALID_PARAMETER_VALUE quoting the rule otherwise. */
   refOf(name: string): string {
     const problem = this.deps.namingRule.check(name);

@@ -404,7 +404,44 @@ describeRegistry('MLflow registry API', registry => {
     expect(numbers(next)).toEqual(['1']);
     expect(next.body.next_page_token).toBeUndefined();
 
-    const acrossModels = await search({ filter: `run_id = 'r1'` });
+    // the versions of a run, across the models the caller can read
+    const other = registry.addModel('ranker-copy', { hiddenFrom: [BOB] });
+    const runId = registry.uniqueName('shared-run');
+    await createVersion(model, { run_id: runId });
+    await createVersion(other, { run_id: runId });
+    await createVersion(other, { run_id: runId });
+    const ofRun = (params: Record<string, unknown>, auth = callers.alice) =>
+      mlflow(
+        'get',
+        'model-versions/search',
+        { filter: `run_id = '${runId}'`, ...params },
+        auth,
+      );
+    const all = await ofRun({});
+    expect(
+      all.body.model_versions.map((v: any) => [v.name, v.version]),
+    ).toEqual([
+      [model.name, '4'],
+      [other.name, '1'],
+      [other.name, '2'],
+    ]);
+    const firstPage = await ofRun({ max_results: 2 });
+    expect(firstPage.body.model_versions).toHaveLength(2);
+    const secondPage = await ofRun({
+      max_results: 2,
+      page_token: firstPage.body.next_page_token,
+    });
+    expect(
+      secondPage.body.model_versions.map((v: any) => [v.name, v.version]),
+    ).toEqual([[other.name, '2']]);
+    expect(
+      (await ofRun({}, callers.bob)).body.model_versions.map(
+        (v: any) => v.name,
+      ),
+    ).toEqual([model.name]);
+    const ordered = await ofRun({ order_by: 'version_number ASC' });
+    expect(ordered.status).toBe(400);
+    const acrossModels = await search({ filter: `source_path = 's3://x'` });
     expect(acrossModels.status).toBe(400);
     expect(acrossModels.body.message).toContain('name');
     const unquoted = await search({ filter: `name = ${model.name}` });

@@ -301,10 +301,47 @@ export function addModelVersionRoutes(
       'version_number',
     ]);
     const nameClause = clauses.find(c => c.key === 'name' && c.op === '=');
+    const runClause = clauses.find(
+      c => c.key === 'run_id' && (c.op === '=' || c.op === 'IN'),
+    );
+    if (!nameClause && runClause) {
+      // the versions of runs, across the namespace's models the caller can read
+      if (params.order_by !== undefined) {
+        throw new MlflowError(
+          'INVALID_PARAMETER_VALUE',
+          'order_by: versions of runs across models come by model name and version; search within one model to order them',
+        );
+      }
+      const page = await store.listVersionsOfRuns(runClause.values, {
+        modelRefPrefix: models.refPrefix,
+        limit: wanted,
+        cursor: optionalString(params, 'page_token'),
+        readableModels: refs => access.filterReadable(refs, credentials),
+      });
+      const prefixLength = models.refPrefix.length;
+      const named = page.items.map(v => ({
+        name: v.modelRef.slice(prefixLength),
+        version: v,
+      }));
+      res.json({
+        model_versions: named
+          .filter(
+            ({ name, version }) =>
+              clauses.every(c => c.key !== 'name' || matchesClause(c, name)) &&
+              matchesVersion(
+                clauses.filter(c => c.key !== 'name'),
+                version,
+              ),
+          )
+          .map(({ name, version }) => ctx.version(name, version)),
+        ...(page.nextCursor ? { next_page_token: page.nextCursor } : {}),
+      });
+      return;
+    }
     if (!nameClause) {
       throw new MlflowError(
         'INVALID_PARAMETER_VALUE',
-        `filter: model-versions/search needs "name = '<model>'" (searching versions across models is not supported)`,
+        `filter: model-versions/search needs "name = '<model>'" or "run_id = '<run>'"`,
       );
     }
     const name = nameClause.values[0];
