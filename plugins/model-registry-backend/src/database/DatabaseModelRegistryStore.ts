@@ -5,6 +5,7 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import { Knex } from 'knex';
 import * as aliases from './aliases';
+import * as apiModelDescription from './apiModelDescription';
 import { CursorCodec } from './cursors';
 import * as descendants from './descendants';
 import * as history from './history';
@@ -117,6 +118,19 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     context: ChangeContext & { stageRules: StageRules },
   ) {
     return stages.transitionStage(this.db, modelRef, version, stage, context);
+  }
+
+  updateApiModelDescription(
+    modelRef: string,
+    description: string,
+    context: ChangeContext,
+  ) {
+    return apiModelDescription.updateApiModelDescription(
+      this.db,
+      modelRef,
+      description,
+      context,
+    );
   }
 
   setModelTag(

@@ -290,6 +290,16 @@ export interface ModelStore {
   /** Soft-deletes an API-registered model and removes its aliases; versions and history stay. */
   deleteModel(modelRef: string, context: ChangeContext): Promise<void>;
 
+  /**
+   * Changes the description of a live model registered through the API (empty: removes it);
+   * NotFoundError for any other model.
+   */
+  updateApiModelDescription(
+    modelRef: string,
+    description: string,
+    context: ChangeContext,
+  ): Promise<void>;
+
   /** A live model registered through the API, or undefined. */
   getApiModel(modelRef: string): Promise<ApiRegisteredModel | undefined>;
 

@@ -719,6 +719,58 @@ describeRegistry('MLflow registry API', registry => {
     expect(tooLong.body.message).toContain('250');
   });
 
+  it('changes the description of a model registered through MLflow, with history, not of a catalog-file model', async () => {
+    const name = registry.uniqueName('described');
+    await mlflow('post', 'registered-models/create', {
+      name,
+      description: 'first',
+    }).expect(200);
+    const updated = await mlflow('patch', 'registered-models/update', {
+      name,
+      description: 'second',
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.registered_model.description).toBe('second');
+    expect(
+      (await mlflow('get', 'registered-models/get', { name })).body
+        .registered_model.description,
+    ).toBe('second');
+    const history = await registry.api(
+      'get',
+      `/models/default/${name}/history`,
+    );
+    expect(history.body.items[0]).toMatchObject({
+      action: 'model.update',
+      before: { description: 'first' },
+      after: { description: 'second' },
+      actor: ALICE,
+    });
+    const cleared = await mlflow('patch', 'registered-models/update', {
+      name,
+      description: '',
+    });
+    expect(cleared.body.registered_model.description).toBeUndefined();
+
+    const fileModel = registry.addModel('from-yaml', { description: 'yaml' });
+    const refused = await mlflow('patch', 'registered-models/update', {
+      name: fileModel.name,
+      description: 'other',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('metadata.description');
+    const denied = await mlflow(
+      'patch',
+      'registered-models/update',
+      { name, description: 'third' },
+      callers.mallory,
+    );
+    expect(denied.status).toBe(403);
+    expect(
+      (await mlflow('get', 'registered-models/get', { name })).body
+        .registered_model.description,
+    ).toBeUndefined();
+  });
+
   it('deletes a model registered through MLflow', async () => {
     const name = registry.uniqueName('short-lived');
     await mlflow('post', 'registered-models/create', { name }).expect(200);

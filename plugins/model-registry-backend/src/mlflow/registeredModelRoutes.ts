@@ -126,10 +126,11 @@ export function addRegisteredModelRoutes(
       .map(v => ctx.version(name, v));
   }
 
+  /** A model in MLflow's shape; the description of a catalog-file model is the entity's. */
   async function describe(
     name: string,
     modelRef: string,
-    description: string | undefined,
+    catalogDescription: string | undefined,
   ) {
     const [registered, aliases, latest, tags] = await Promise.all([
       store.getApiModel(modelRef),
@@ -137,6 +138,11 @@ export function addRegisteredModelRoutes(
       latestVersions(name, modelRef),
       store.listModelTags([modelRef]),
     ]);
+    // the registry's copy of an API model is current; the catalog's may lag behind
+    const description = registered
+      ? (registered.entity.metadata as { description?: string } | undefined)
+          ?.description
+      : catalogDescription;
     return toMlflowRegisteredModel({
       name,
       description,
@@ -209,14 +215,36 @@ export function addRegisteredModelRoutes(
   });
 
   mlflowRoute(router, 'patch', 'registered-models/update', async (req, res) => {
-    const { params, name, modelRef, description } = await readable(req);
+    const params = mlflowParams(req);
+    const name = requiredString(params, 'name');
+    const modelRef = models.refOf(name);
     const wanted = optionalString(params, 'description');
-    if (wanted !== undefined && wanted !== (description ?? '')) {
-      throw new MlflowError(
-        'INVALID_PARAMETER_VALUE',
-        `description: a registered model's description is its catalog entity's metadata.description (${modelRef}); change it there, or describe model versions with model-versions/update`,
-      );
-    }
+    const description = await ctx.mutate(
+      req,
+      {
+        actionType: 'model.update',
+        modelRef,
+        permission: modelVersionUpdatePermission,
+      },
+      async credentials => {
+        const registered = await store.getApiModel(modelRef);
+        const current = (
+          registered?.entity.metadata as { description?: string } | undefined
+        )?.description;
+        if (wanted === undefined || wanted === (current ?? '')) return current;
+        if (!registered) {
+          throw new MlflowError(
+            'INVALID_PARAMETER_VALUE',
+            `description: ${modelRef} comes from the catalog's files; change its metadata.description there (only models registered through the API or MLflow are described here)`,
+          );
+        }
+        await store.updateApiModelDescription(modelRef, wanted, {
+          actor: actorOf(credentials),
+        });
+        ctx.onModelsChanged?.(modelRef);
+        return wanted;
+      },
+    );
     res.json({
       registered_model: await describe(name, modelRef, description),
     });
