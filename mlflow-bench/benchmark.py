@@ -189,58 +189,53 @@ def time_probe(session: requests.Session, probe: Probe) -> float:
 
 
 def make_targets(args: argparse.Namespace, suffix: str) -> list[Target]:
-    """Our backend with the service token, optionally with a user token, then mlflow server."""
+    """Our backend (the service token), then mlflow server."""
     ours_tags = dict(kv.split("=", 1) for kv in args.ours_create_tag)
-    targets = [
-        Target("ours", args.ours, args.ours_token, f"{args.model_prefix}-{suffix}-svc", ours_tags)
+    return [
+        Target("ours", args.ours, args.ours_token, f"{args.model_prefix}-{suffix}-svc", ours_tags),
+        Target("mlflow", args.mlflow, "", f"{args.model_prefix}-{suffix}-mlf", {}),
     ]
-    if args.ours_user_token:
-        targets.append(
-            Target(
-                "ours (user)",
-                args.ours,
-                args.ours_user_token,
-                f"{args.model_prefix}-{suffix}-usr",
-                ours_tags,
-            )
-        )
-    targets.append(Target("mlflow", args.mlflow, "", f"{args.model_prefix}-{suffix}-mlf", {}))
-    return targets
 
 
 def make_probes(args: argparse.Namespace, targets: list[Target]) -> list[Probe]:
     """Raw HTTP for get_model_version on every target, and what our side adds around it."""
+    ours, mlflow = targets
+    callers = [("ours", ours.token)]
+    if args.ours_user_token:
+        callers.append(("ours (user)", args.ours_user_token))
     probes = []
-    for t in targets:
-        auth = {"Authorization": f"Bearer {t.token}"} if t.token else {}
-        probes.append(
+    for label, token in callers:
+        auth = {"Authorization": f"Bearer {token}"}
+        probes += [
             Probe(
-                f"{t.label}: raw HTTP model-versions/get",
-                f"{t.uri}/api/2.0/mlflow/model-versions/get?name={t.model}&version=1",
+                f"{label}: raw HTTP model-versions/get",
+                f"{ours.uri}/api/2.0/mlflow/model-versions/get?name={ours.model}&version=1",
                 auth,
                 200,
-            )
-        )
-        if t.label.startswith("ours") and args.ours_native:
-            probes.append(
-                Probe(
-                    f"{t.label}: native API GET version",
-                    f"{args.ours_native}/models/{args.ours_namespace}/{t.model}/versions/1",
-                    auth,
-                    200,
-                )
-            )
-            probes.append(
-                Probe(
-                    f"{t.label}: unknown MLflow route (token check, no store)",
-                    f"{t.uri}/api/2.0/mlflow/no-such-route",
-                    auth,
-                    404,
-                )
-            )
-    if args.ours_health:
-        probes.append(Probe("ours: health (HTTP round trip, no auth)", args.ours_health, {}, 200))
-    probes.append(Probe("mlflow: /health (HTTP round trip)", f"{args.mlflow}/health", {}, 200))
+            ),
+            Probe(
+                f"{label}: native API GET version",
+                f"{args.ours_native}/models/{args.ours_namespace}/{ours.model}/versions/1",
+                auth,
+                200,
+            ),
+            Probe(
+                f"{label}: unknown MLflow route (token check, no store)",
+                f"{ours.uri}/api/2.0/mlflow/no-such-route",
+                auth,
+                404,
+            ),
+        ]
+    probes += [
+        Probe(
+            "mlflow: raw HTTP model-versions/get",
+            f"{mlflow.uri}/api/2.0/mlflow/model-versions/get?name={mlflow.model}&version=1",
+            {},
+            200,
+        ),
+        Probe("ours: health (HTTP round trip, no auth)", args.ours_health, {}, 200),
+        Probe("mlflow: /health (HTTP round trip)", f"{mlflow.uri}/health", {}, 200),
+    ]
     return probes
 
 
@@ -249,11 +244,8 @@ def run(args: argparse.Namespace) -> dict:
     targets = make_targets(args, secrets.token_hex(3))
     results: dict = {"sizes": {}, "targets": [t.label for t in targets], "first_version_s": {}}
     for t in targets:
-        # The models are created with the first target's token (ours: the service token), so
-        # that the user's figures do not depend on which owners a user may give a new model.
-        targets[0].use_token()
-        t.client.create_registered_model(t.model, tags=t.create_tags or None)
         t.use_token()
+        t.client.create_registered_model(t.model, tags=t.create_tags or None)
         results["first_version_s"][t.label] = register_first_version(t, args.catalog_wait)
         t.client.set_registered_model_alias(t.model, ALIAS, "1")
         t.versions = 1
@@ -385,15 +377,15 @@ def main() -> None:
         default=os.environ.get("MLFLOW_TRACKING_TOKEN", ""),
         help="our token (default: MLFLOW_TRACKING_TOKEN)",
     )
-    parser.add_argument("--ours-user-token", help="also measure ours with this user's token")
+    parser.add_argument("--ours-user-token", help="also probe our reads with this user's token")
     parser.add_argument(
         "--catalog-wait",
         type=float,
         default=180,
         help="seconds a new model's first version may be denied while the catalog catches up",
     )
-    parser.add_argument("--ours-native", help="our native API base (…/api/model-registry), for the probe")
-    parser.add_argument("--ours-health", help="a URL of our backend that answers 200 without auth")
+    parser.add_argument("--ours-native", required=True, help="our native API (…/api/model-registry)")
+    parser.add_argument("--ours-health", required=True, help="a URL of our backend answering 200 unauthenticated")
     parser.add_argument("--ours-namespace", default="default", help="the namespace MLflow names map to")
     parser.add_argument(
         "--ours-create-tag",

@@ -5,7 +5,6 @@
 # docs/benchmarks.md keeps the figures. Not part of `make test`.
 #
 #   scripts/mlflow-benchmark.sh [benchmark.py options, e.g. --rounds 200 --json out.json]
-#   scripts/mlflow-benchmark.sh --mlflow-only [options]   # both targets on the mlflow server
 #
 # The venv (.tools/mlflow-bench-venv, git-ignored) is installed from
 # mlflow-bench/requirements.txt when missing or when that file changed. Both servers listen on
@@ -24,12 +23,6 @@ venv="$repo/.tools/mlflow-bench-venv"
 requirements="$repo/mlflow-bench/requirements.txt"
 # The static token of app-config.yaml (a service principal of the example portal).
 token="${MLFLOW_BENCH_TOKEN:-local-dev-token-for-curl}"
-
-mlflow_only=false
-if [ "${1:-}" = --mlflow-only ]; then
-  mlflow_only=true
-  shift
-fi
 
 log() { printf '[mlflow-benchmark] %s\n' "$*" >&2; }
 
@@ -97,24 +90,22 @@ setsid "$venv/bin/mlflow" server --host 127.0.0.1 --port "$mlflow_port" --worker
 pids+=("$!")
 mlflow_pid="$!"
 
-if [ "$mlflow_only" = false ]; then
-  backend_port="$(free_port)"
-  log "starting the example backend on port $backend_port (log: $logs/backend.log)"
-  (
-    export APP_CONFIG_backend_listen_port="$backend_port"
-    export APP_CONFIG_backend_baseUrl="http://localhost:$backend_port"
-    # Every plugin's SQLite database in $dir instead of memory.
-    export APP_CONFIG_backend_database_connection="{\"directory\":\"$dir/backend-db\"}"
-    mkdir -p "$dir/backend-db"
-    # As `yarn start backend` runs it (the guest sign-in works only in development).
-    export NODE_ENV=development
-    cd packages/backend
-    exec setsid ../../scripts/bootstrap.sh node \
-      --require @backstage/cli-node/config/nodeTransform.cjs src/index.ts
-  ) >"$logs/backend.log" 2>&1 &
-  pids+=("$!")
-  backend_pid="$!"
-fi
+backend_port="$(free_port)"
+log "starting the example backend on port $backend_port (log: $logs/backend.log)"
+(
+  export APP_CONFIG_backend_listen_port="$backend_port"
+  export APP_CONFIG_backend_baseUrl="http://localhost:$backend_port"
+  # Every plugin's SQLite database in $dir instead of memory.
+  export APP_CONFIG_backend_database_connection="{\"directory\":\"$dir/backend-db\"}"
+  mkdir -p "$dir/backend-db"
+  # As `yarn start backend` runs it (the guest sign-in works only in development).
+  export NODE_ENV=development
+  cd packages/backend
+  exec setsid ../../scripts/bootstrap.sh node \
+    --require @backstage/cli-node/config/nodeTransform.cjs src/index.ts
+) >"$logs/backend.log" 2>&1 &
+pids+=("$!")
+backend_pid="$!"
 
 wait_for "http://127.0.0.1:$mlflow_port/health" 180 "$mlflow_pid" || {
   tail -n 40 "$logs/mlflow.log" >&2
@@ -123,27 +114,23 @@ wait_for "http://127.0.0.1:$mlflow_port/health" 180 "$mlflow_pid" || {
 log "mlflow server is up"
 
 mlflow_uri="http://127.0.0.1:$mlflow_port"
-if [ "$mlflow_only" = true ]; then
-  ours_args=(--ours "$mlflow_uri")
-else
-  wait_for "http://localhost:$backend_port/.backstage/health/v1/readiness" 300 "$backend_pid" || {
-    tail -n 40 "$logs/backend.log" >&2
-    exit 1
-  }
-  log "the backend is up"
-  # A user of the example org (the guest, in group platform-ml): its calls ask the permission
-  # policy, which a service token's do not.
-  user_token="$(curl -fsS -H 'X-Requested-With: XMLHttpRequest' \
-    "http://localhost:$backend_port/api/auth/guest/refresh" |
-    "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["backstageIdentity"]["token"])')"
-  ours_args=(
-    --ours "http://localhost:$backend_port/api/model-registry/mlflow"
-    --ours-user-token "$user_token"
-    --ours-create-tag "backstage.io/owner=group:default/platform-ml"
-    --ours-native "http://localhost:$backend_port/api/model-registry"
-    --ours-health "http://localhost:$backend_port/.backstage/health/v1/liveness"
-  )
-fi
+wait_for "http://localhost:$backend_port/.backstage/health/v1/readiness" 300 "$backend_pid" || {
+  tail -n 40 "$logs/backend.log" >&2
+  exit 1
+}
+log "the backend is up"
+# A user of the example org (the guest): its reads go through the catalog's permission check,
+# which a service token's skip (probes only).
+user_token="$(curl -fsS -H 'X-Requested-With: XMLHttpRequest' \
+  "http://localhost:$backend_port/api/auth/guest/refresh" |
+  "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["backstageIdentity"]["token"])')"
+ours_args=(
+  --ours "http://localhost:$backend_port/api/model-registry/mlflow"
+  --ours-user-token "$user_token"
+  --ours-create-tag "backstage.io/owner=group:default/platform-ml"
+  --ours-native "http://localhost:$backend_port/api/model-registry"
+  --ours-health "http://localhost:$backend_port/.backstage/health/v1/liveness"
+)
 
 log "load before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 MLFLOW_TRACKING_TOKEN="$token" "$venv/bin/python" mlflow-bench/benchmark.py \
