@@ -13,8 +13,11 @@ export type MlflowRouteContext = RouteContext & {
   stages: MlflowStageMap;
   /** The caller's credentials: a user or a service (none → UNAUTHENTICATED). */
   credentials(req: Request): Promise<BackstageCredentials>;
-  /** Waits (modelRegistry.mlflow.catalogWaitSeconds at most) for the catalog to hold a new model. */
-  awaitIngestion(modelRef: string): Promise<void>;
+  /**
+   * Waits (modelRegistry.mlflow.catalogWaitSeconds at most) until the catalog holds a new
+   * model (`present`) or no longer holds a deleted one.
+   */
+  awaitCatalog(modelRef: string, present: boolean): Promise<void>;
   /**
    * A mutation of one model in the native API's audit frame: the read check, then the
    * permission (when the change has a single one), then `fn`.

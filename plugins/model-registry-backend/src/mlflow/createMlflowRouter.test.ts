@@ -124,6 +124,12 @@ describeRegistry('MLflow registry API', registry => {
       ['version.register', 'succeeded', 'mlflow'],
     ]);
 
+    // MLflow's UI prefix serves the same routes
+    const viaAjax = await registry
+      .api('get', `/mlflow/ajax-api/2.0/mlflow/model-versions/get`)
+      .query({ name, version: '1' });
+    expect(viaAjax.body.model_version).toEqual(mv);
+
     const model = await mlflow('get', 'registered-models/get', { name });
     expect(model.body.registered_model).toMatchObject({
       name,

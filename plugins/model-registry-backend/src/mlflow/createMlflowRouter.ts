@@ -43,15 +43,19 @@ export function createMlflowRouter(ctx: RouteContext): express.Router {
     models,
     stages,
     credentials,
-    async awaitIngestion(modelRef) {
+    async awaitCatalog(modelRef, present) {
       if (!ctx.mlflowCatalogWaitMs || !ctx.auth) return;
-      const found = await waitForCatalogEntity({
-        isInCatalog: () => isInCatalog(modelRef),
+      const done = await waitForCatalogEntity({
+        isInCatalog: async () => (await isInCatalog(modelRef)) === present,
         timeoutMs: ctx.mlflowCatalogWaitMs,
       });
-      if (!found) {
+      if (!done) {
         ctx.logger.warn(
-          `${modelRef} was registered through MLflow but the catalog has not ingested it after ${ctx.mlflowCatalogWaitMs} ms`,
+          `${modelRef} was ${
+            present ? 'registered' : 'deleted'
+          } through MLflow but the catalog has not caught up after ${
+            ctx.mlflowCatalogWaitMs
+          } ms`,
         );
       }
     },

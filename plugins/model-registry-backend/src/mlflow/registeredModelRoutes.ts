@@ -201,7 +201,7 @@ export function addRegisteredModelRoutes(
         }
       },
     );
-    await ctx.awaitIngestion(modelRef);
+    await ctx.awaitCatalog(modelRef, true);
     res.json({
       registered_model: await describe(name, modelRef, description),
     });
@@ -266,7 +266,7 @@ export function addRegisteredModelRoutes(
     async (req, res) => {
       const name = requiredString(mlflowParams(req), 'name');
       const modelRef = models.refOf(name);
-      await ctx.mutate(
+      const registeredByApi = await ctx.mutate(
         req,
         {
           actionType: 'model.delete',
@@ -274,10 +274,15 @@ export function addRegisteredModelRoutes(
           permission: modelDeletePermission,
         },
         async credentials => {
+          const registered = await store.getApiModel(modelRef);
           await store.deleteModel(modelRef, { actor: actorOf(credentials) });
           ctx.onModelsChanged?.(modelRef);
+          return Boolean(registered);
         },
       );
+      // the entity provider drops an API model from the catalog; a model from the
+      // catalog's files stays there
+      if (registeredByApi) await ctx.awaitCatalog(modelRef, false);
       res.json({});
     },
   );
