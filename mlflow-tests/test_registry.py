@@ -88,13 +88,6 @@ def test_create_and_get_a_registered_model(client, unique_name):
     assert abs(model.creation_timestamp - now_ms()) < 10 * 60 * 1000
 
 
-# Documented gaps (docs/mlflow.md, "Not supported"): MLflow's behaviour, expected to fail with the
-# documented MlflowException; strict, so a backend that starts supporting it fails the marker.
-@pytest.mark.xfail(
-    raises=MlflowException,
-    strict=True,
-    reason="docs/mlflow.md: a registered model's description is its catalog entity's",
-)
 def test_update_registered_model_description(client, unique_name):
     name = unique_name("describe")
     new_model(client, name, description="first")
@@ -206,11 +199,6 @@ def test_model_versions_create_get_search_by_name_update_and_tags(client, unique
     assert "validated" not in client.get_model_version(name, "1").tags
 
 
-@pytest.mark.xfail(
-    raises=MlflowException,
-    strict=True,
-    reason="docs/mlflow.md: model-versions/search needs name = '<model>'",
-)
 def test_search_model_versions_by_run_id(client, unique_name):
     name = unique_name("by-run")
     new_model(client, name)
