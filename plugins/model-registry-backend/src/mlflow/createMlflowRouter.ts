@@ -82,6 +82,6 @@ export function createMlflowRouter(ctx: RouteContext): express.Router {
   addRegisteredModelRoutes(router, mlflow);
   addModelVersionRoutes(router, mlflow);
   router.use(mlflowEndpointNotFound());
-  router.use(mlflowErrorHandler());
+  router.use(mlflowErrorHandler(ctx.logger));
   return router;
 }

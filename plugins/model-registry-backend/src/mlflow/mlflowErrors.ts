@@ -1,3 +1,4 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import { ErrorRequestHandler, RequestHandler } from 'express';
 
 /** The MLflow error codes this API answers, with their HTTP statuses (MLflow's own). */
@@ -48,10 +49,16 @@ export function mlflowErrorCode(error: unknown): MlflowErrorCode {
   return 'INTERNAL_ERROR';
 }
 
-/** Answers every error of the MLflow router in MLflow's shape, with MLflow's status. */
-export function mlflowErrorHandler(): ErrorRequestHandler {
-  return (error, _req, res, _next) => {
+/**
+ * Answers every error of the MLflow router in MLflow's shape, with MLflow's status; an
+ * internal error is logged and answered without its details.
+ */
+export function mlflowErrorHandler(logger: LoggerService): ErrorRequestHandler {
+  return (error, req, res, _next) => {
     const code = mlflowErrorCode(error);
+    if (code === 'INTERNAL_ERROR') {
+      logger.error(`MLflow API ${req.method} ${req.path} failed`, error);
+    }
     res.status(MLFLOW_ERROR_STATUS[code]).json({
       error_code: code,
       message:
