@@ -43,6 +43,9 @@ yarn prettier --check .
 step "unit and integration tests (jest)"
 yarn backstage-cli repo test --watchAll=false
 
+step "MLflow client tests (pytest, the real mlflow client against the MLflow API)"
+scripts/mlflow-tests.sh
+
 if [ "${SKIP_E2E:-}" = "1" ]; then
   step "browser tests skipped (SKIP_E2E=1)"
 else
