@@ -41,6 +41,14 @@ export class MlflowModels {
     return ModelAccess.modelRef(this.deps.namespace, name);
   }
 
+  /** Whether the name is taken: by a model registered through the API, or in the catalog. */
+  async exists(modelRef: string): Promise<boolean> {
+    return (
+      Boolean(await this.deps.store.getApiModel(modelRef)) ||
+      this.deps.isInCatalog(modelRef)
+    );
+  }
+
   /** Throws RESOURCE_DOES_NOT_EXIST unless the caller may read the model. */
   async requireReadable(
     modelRef: string,

@@ -145,6 +145,19 @@ describeRegistry('MLflow registry API', registry => {
     expect(again.status).toBe(400);
     expect(again.body.error_code).toBe('RESOURCE_ALREADY_EXISTS');
     expect(await registry.hasModelRow(model.ref)).toBe(false);
+    // also for callers with no group who name no owner, such as a pipeline's service token
+    for (const auth of [callers.bob, callers.service]) {
+      const res = await mlflow(
+        'post',
+        'registered-models/create',
+        { name: model.name },
+        auth,
+      );
+      expect([res.status, res.body.error_code]).toEqual([
+        400,
+        'RESOURCE_ALREADY_EXISTS',
+      ]);
+    }
     expect((await createVersion(model)).version).toBe('1');
   });
 

@@ -171,11 +171,19 @@ export function addRegisteredModelRoutes(
     Object.entries(tags).forEach(([key, value]) => checkModelTag(key, value));
     const description = optionalString(params, 'description');
     const credentials = await ctx.credentials(req);
+    const alreadyExists = () =>
+      new MlflowError(
+        'RESOURCE_ALREADY_EXISTS',
+        `Registered Model (name=${name}) already exists (${modelRef})`,
+      );
     await ctx.frame.audited(
       req,
       'model.register',
       { modelRef, api: 'mlflow' },
       async () => {
+        // before the owner is worked out: register_model's create must fail with this
+        // (which it ignores) for a caller who has no group or names no owner
+        if (await models.exists(modelRef)) throw alreadyExists();
         const owner = await ownerOf(ctx, credentials, tags);
         try {
           await registerApiModel(ctx, credentials, {
@@ -186,12 +194,8 @@ export function addRegisteredModelRoutes(
             ...(description ? { description } : {}),
           });
         } catch (error) {
-          if ((error as Error).name === 'ConflictError') {
-            throw new MlflowError(
-              'RESOURCE_ALREADY_EXISTS',
-              `Registered Model (name=${name}) already exists (${modelRef})`,
-            );
-          }
+          // another replica's create, between the check above and this one
+          if ((error as Error).name === 'ConflictError') throw alreadyExists();
           throw error;
         }
         for (const [key, value] of Object.entries(tags)) {
