@@ -172,12 +172,14 @@ def register_first_version(t: Target, wait_s: float) -> float:
 
 
 def time_call(fn: Callable[[], object]) -> tuple[float, object]:
+    """Milliseconds one client call took, and its result."""
     start = time.perf_counter()
     result = fn()
     return (time.perf_counter() - start) * 1000, result
 
 
 def time_probe(session: requests.Session, probe: Probe) -> float:
+    """Milliseconds one plain HTTP request took; fails on an unexpected status."""
     start = time.perf_counter()
     response = session.get(probe.url, headers=probe.headers)
     elapsed = (time.perf_counter() - start) * 1000
@@ -240,6 +242,7 @@ def make_probes(args: argparse.Namespace, targets: list[Target]) -> list[Probe]:
 
 
 def run(args: argparse.Namespace) -> dict:
+    """Seeds and measures both targets at every size; returns the raw samples."""
     rng = random.Random(args.random_seed)
     targets = make_targets(args, secrets.token_hex(3))
     results: dict = {"sizes": {}, "targets": [t.label for t in targets], "first_version_s": {}}
@@ -369,6 +372,7 @@ def summarize(results: dict, sizes: list[int]) -> str:
 
 
 def main() -> None:
+    """Parses the options, runs the benchmark, prints the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ours", required=True, help="our MLflow registry URI (…/api/model-registry/mlflow)")
     parser.add_argument("--mlflow", required=True, help="the mlflow server's URI")
