@@ -31,7 +31,7 @@ ensure_venv() {
   if [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$stamp"; then
     return
   fi
-  log "installing $(tr '\n' ' ' <"$requirements")into .tools/mlflow-bench-venv"
+  log "installing mlflow-bench/requirements.txt into .tools/mlflow-bench-venv"
   rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet -r "$requirements"
@@ -74,6 +74,7 @@ cleanup() {
       sleep 0.5
       waited=$((waited + 1))
     done
+    # mlflow server does not always stop within 10 s of TERM (bash then reports "Killed").
     kill -KILL -- "-$pid" 2>/dev/null || true
   done
   rm -rf "$dir"
