@@ -121,10 +121,28 @@ wait_for "http://localhost:$backend_port/.backstage/health/v1/readiness" 300 "$b
 }
 log "the backend is up"
 # A user of the example org (the guest): its reads go through the catalog's permission check,
-# which a service token's skip (probes only).
-user_token="$(curl -fsS -H 'X-Requested-With: XMLHttpRequest' \
-  "http://localhost:$backend_port/api/auth/guest/refresh" |
-  "$venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["backstageIdentity"]["token"])')"
+# which a service token's skip (probes only). Its sign-in resolves its groups from the catalog,
+# so it waits until the catalog has read examples/org.yaml (a token issued before that would
+# carry no group for the token's whole life).
+guest_token() {
+  curl -fsS -H 'X-Requested-With: XMLHttpRequest' \
+    "http://localhost:$backend_port/api/auth/guest/refresh" |
+    "$venv/bin/python" -c '
+import json, sys
+identity = json.load(sys.stdin)["backstageIdentity"]
+groups = [r for r in identity["identity"]["ownershipEntityRefs"] if r.startswith("group:")]
+print(identity["token"] if groups else "")'
+}
+user_token=""
+for _ in $(seq 1 120); do
+  user_token="$(guest_token || true)"
+  [ -n "$user_token" ] && break
+  sleep 1
+done
+if [ -z "$user_token" ]; then
+  log "the guest's sign-in found no group within 120 s (has the catalog read examples/org.yaml?)"
+  exit 1
+fi
 ours_args=(
   --ours "http://localhost:$backend_port/api/model-registry/mlflow"
   --ours-user-token "$user_token"
