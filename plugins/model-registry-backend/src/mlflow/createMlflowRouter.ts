@@ -7,6 +7,7 @@ import { MlflowModels } from './MlflowModels';
 import { MlflowRouteContext } from './MlflowRouteContext';
 import { createMlflowStageMap } from './mlflowStages';
 import { addModelVersionRoutes } from './modelVersionRoutes';
+import { addRegisteredModelAliasAndTagRoutes } from './registeredModelAliasTagRoutes';
 import { addRegisteredModelRoutes } from './registeredModelRoutes';
 import { waitForCatalogEntity } from './waitForCatalogEntity';
 
@@ -80,6 +81,7 @@ export function createMlflowRouter(ctx: RouteContext): express.Router {
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
   addRegisteredModelRoutes(router, mlflow);
+  addRegisteredModelAliasAndTagRoutes(router, mlflow);
   addModelVersionRoutes(router, mlflow);
   router.use(mlflowEndpointNotFound());
   router.use(mlflowErrorHandler(ctx.logger));

@@ -4,9 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
-  checkAliasName,
   MLMODEL_KIND,
-  modelAliasManagePermission,
   modelDeletePermission,
   modelVersionUpdatePermission,
 } from '@model-registry/plugin-model-registry-common';
@@ -14,6 +12,10 @@ import express from 'express';
 import { actorOf } from '../service/actor';
 import { registerApiModel } from '../service/registerApiModel';
 import { MlflowError } from './mlflowErrors';
+import {
+  checkModelTag,
+  readableRegisteredModel,
+} from './registeredModelAliasTagRoutes';
 import {
   fromMlflowTags,
   MlflowModelVersion,
@@ -25,7 +27,6 @@ import {
   mlflowParams,
   optionalString,
   requiredString,
-  versionParam,
 } from './mlflowRequest';
 import { mlflowRoute, MlflowRouteContext } from './MlflowRouteContext';
 import {
@@ -36,25 +37,6 @@ import {
 
 /** The tag of registered-models/create that names the model's owner (an entity ref). */
 export const MLFLOW_OWNER_TAG = 'backstage.io/owner';
-
-/** MLflow's limits of a registered-model tag (its SQL store's column sizes). */
-const MAX_TAG_KEY = 250;
-const MAX_TAG_VALUE = 5000;
-
-function checkModelTag(key: string, value: string) {
-  if (key.length > MAX_TAG_KEY) {
-    throw new MlflowError(
-      'INVALID_PARAMETER_VALUE',
-      `tag key "${key.slice(0, 40)}…" is longer than ${MAX_TAG_KEY} characters`,
-    );
-  }
-  if (value.length > MAX_TAG_VALUE) {
-    throw new MlflowError(
-      'INVALID_PARAMETER_VALUE',
-      `tag "${key}": value is longer than ${MAX_TAG_VALUE} characters`,
-    );
-  }
-}
 
 /** MLflow's limits of registered-models/search. */
 const SEARCH_LIMITS = { fallback: 100, max: 1000 };
@@ -154,14 +136,7 @@ export function addRegisteredModelRoutes(
     });
   }
 
-  async function readable(req: express.Request) {
-    const params = mlflowParams(req);
-    const name = requiredString(params, 'name');
-    const modelRef = models.refOf(name);
-    const credentials = await ctx.credentials(req);
-    const { description } = await models.requireReadable(modelRef, credentials);
-    return { params, name, modelRef, credentials, description };
-  }
+  const readable = (req: express.Request) => readableRegisteredModel(ctx, req);
 
   mlflowRoute(router, 'post', 'registered-models/create', async (req, res) => {
     const params = mlflowParams(req);
@@ -397,117 +372,4 @@ export function addRegisteredModelRoutes(
         : {}),
     });
   });
-
-  mlflowRoute(router, 'post', 'registered-models/alias', async (req, res) => {
-    const params = mlflowParams(req);
-    const modelRef = models.refOf(requiredString(params, 'name'));
-    const alias = requiredString(params, 'alias');
-    const version = versionParam(params);
-    await ctx.mutate(
-      req,
-      {
-        actionType: 'alias.set',
-        modelRef,
-        permission: modelAliasManagePermission,
-        meta: { alias, version },
-      },
-      async credentials => {
-        const problem = checkAliasName(alias);
-        if (problem) {
-          throw new MlflowError('INVALID_PARAMETER_VALUE', `alias ${problem}`);
-        }
-        return store.setAlias(modelRef, alias, version, {
-          actor: actorOf(credentials),
-        });
-      },
-    );
-    res.json({});
-  });
-
-  mlflowRoute(router, 'delete', 'registered-models/alias', async (req, res) => {
-    const params = mlflowParams(req);
-    const modelRef = models.refOf(requiredString(params, 'name'));
-    const alias = requiredString(params, 'alias');
-    await ctx.mutate(
-      req,
-      {
-        actionType: 'alias.delete',
-        modelRef,
-        permission: modelAliasManagePermission,
-        meta: { alias },
-      },
-      async credentials => {
-        // MLflow deletes a missing alias without complaint
-        const aliases = await store.listAliases(modelRef);
-        if (!aliases.some(a => a.alias === alias)) return;
-        await store.deleteAlias(modelRef, alias, {
-          actor: actorOf(credentials),
-        });
-      },
-    );
-    res.json({});
-  });
-
-  mlflowRoute(router, 'get', 'registered-models/alias', async (req, res) => {
-    const { params, name, modelRef } = await readable(req);
-    const alias = requiredString(params, 'alias');
-    const version = await store.getVersionByAlias(modelRef, alias);
-    if (!version) {
-      // MLflow's own answer to a missing alias
-      throw new MlflowError(
-        'INVALID_PARAMETER_VALUE',
-        `Registered model alias ${alias} not found.`,
-      );
-    }
-    res.json({ model_version: ctx.version(name, version) });
-  });
-
-  mlflowRoute(router, 'post', 'registered-models/set-tag', async (req, res) => {
-    const params = mlflowParams(req);
-    const modelRef = models.refOf(requiredString(params, 'name'));
-    const key = requiredString(params, 'key');
-    const value = optionalString(params, 'value') ?? '';
-    await ctx.mutate(
-      req,
-      {
-        actionType: 'model.tag.set',
-        modelRef,
-        permission: modelVersionUpdatePermission,
-        meta: { key },
-      },
-      async credentials => {
-        checkModelTag(key, value);
-        await store.setModelTag(modelRef, key, value, {
-          actor: actorOf(credentials),
-        });
-      },
-    );
-    res.json({});
-  });
-
-  mlflowRoute(
-    router,
-    'delete',
-    'registered-models/delete-tag',
-    async (req, res) => {
-      const params = mlflowParams(req);
-      const modelRef = models.refOf(requiredString(params, 'name'));
-      const key = requiredString(params, 'key');
-      await ctx.mutate(
-        req,
-        {
-          actionType: 'model.tag.delete',
-          modelRef,
-          permission: modelVersionUpdatePermission,
-          meta: { key },
-        },
-        async credentials => {
-          await store.deleteModelTag(modelRef, key, {
-            actor: actorOf(credentials),
-          });
-        },
-      );
-      res.json({});
-    },
-  );
 }

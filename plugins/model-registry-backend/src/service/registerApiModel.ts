@@ -1,7 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
 import {
-  formatMLModelValidationIssues,
   modelCreatePermission,
   newModelEntity,
   NewModel,
@@ -10,6 +9,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { actorOf } from './actor';
 import { ModelAccess } from './ModelAccess';
+import { failOnIssues } from './failOnIssues';
 import { checkOwnerMembership } from './ownerMembership';
 import { RouteContext } from './RouteContext';
 
@@ -35,10 +35,7 @@ export async function registerApiModel(
     throw new NotAllowedError(`not allowed to ${modelCreatePermission.name}`);
   }
   const entity = newModelEntity({ ...body, namespace });
-  const issues = validateMLModelEntity(entity, { namingRule });
-  if (issues.length) {
-    throw new InputError(formatMLModelValidationIssues(issues));
-  }
+  failOnIssues(validateMLModelEntity(entity, { namingRule }));
   await checkOwnerMembership({
     userInfo: ctx.userInfo,
     required: ctx.requireOwnerMembership,

@@ -2,13 +2,13 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
-  formatMLModelValidationIssues,
   LINEAGE_RELATIONS,
   LineageEdgeInput,
   modelVersionUpdatePermission,
   validateLineageEdges,
 } from '@model-registry/plugin-model-registry-common';
 import { actorOf } from '../actor';
+import { failOnIssues } from '../failOnIssues';
 import { pageLimit, walkDepth } from '../paging';
 import { RegistryRouter, RouteContext } from '../RouteContext';
 
@@ -88,12 +88,11 @@ export function addLineageRoutes(router: RegistryRouter, ctx: RouteContext) {
             modelRef,
             credentials,
           );
-          const issues = validateLineageEdges(req.body.edges, 'edges', {
-            allowedSchemes: ctx.allowedSourceSchemes,
-          });
-          if (issues.length) {
-            throw new InputError(formatMLModelValidationIssues(issues));
-          }
+          failOnIssues(
+            validateLineageEdges(req.body.edges, 'edges', {
+              allowedSchemes: ctx.allowedSourceSchemes,
+            }),
+          );
           await checkLineageTargetsReadable(
             ctx,
             req.body.edges,

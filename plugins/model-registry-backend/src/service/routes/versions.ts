@@ -1,8 +1,6 @@
 import { CustomErrorBase, InputError, NotFoundError } from '@backstage/errors';
 import {
   checkStage,
-  formatMLModelValidationIssues,
-  MLModelValidationIssue,
   modelVersionDeletePermission,
   modelVersionRegisterPermission,
   modelVersionUpdatePermission,
@@ -11,15 +9,10 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import express from 'express';
 import { actorOf } from '../actor';
+import { failOnIssues } from '../failOnIssues';
 import { pageLimit } from '../paging';
 import { RegistryRouter, RouteContext } from '../RouteContext';
 import { checkLineageTargetsReadable } from './lineage';
-
-function failOnIssues(issues: MLModelValidationIssue[]) {
-  if (issues.length) {
-    throw new InputError(formatMLModelValidationIssues(issues));
-  }
-}
 
 /** 422: an Idempotency-Key was used before with a different request body. */
 export class IdempotencyKeyMismatchError extends CustomErrorBase {
