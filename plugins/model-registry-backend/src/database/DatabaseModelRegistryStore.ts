@@ -12,6 +12,7 @@ import * as history from './history';
 import * as lineage from './lineage';
 import * as lineageWalk from './lineageWalk';
 import { migrate } from './migrate';
+import * as modelOverviews from './modelOverviews';
 import * as modelTags from './modelTags';
 import * as models from './models';
 import {
@@ -115,7 +116,10 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     modelRef: string,
     version: number,
     stage: string,
-    context: ChangeContext & { stageRules: StageRules },
+    context: ChangeContext & {
+      stageRules: StageRules;
+      archiveOthers?: boolean;
+    },
   ) {
     return stages.transitionStage(this.db, modelRef, version, stage, context);
   }
@@ -225,6 +229,10 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
 
   getApiModel(modelRef: string) {
     return models.getApiModel(this.db, modelRef);
+  }
+
+  getModelOverviews(modelRefs: string[], ofStages: string[]) {
+    return modelOverviews.getModelOverviews(this.db, modelRefs, ofStages);
   }
 
   listApiModels(options: { limit: number; cursor?: string }) {

@@ -12,9 +12,11 @@ import {
 import { ModelVersionPatch as GeneratedModelVersionPatch } from '../schema/openapi/generated/models/ModelVersionPatch.model';
 import { NewModelVersion as GeneratedNewModelVersion } from '../schema/openapi/generated/models/NewModelVersion.model';
 
+import type { ModelOverview } from './modelOverviews';
 import type { VersionsOfRunsOptions } from './versionsOfRuns';
 
 export { IdempotencyKeyReusedError } from './idempotency';
+export type { ModelOverview } from './modelOverviews';
 export type { VersionsOfRunsOptions } from './versionsOfRuns';
 
 /** What a caller supplies to register a version (validated before it reaches the store). */
@@ -185,12 +187,18 @@ export interface VersionStore {
 
 /** Stage transitions. */
 export interface StageStore {
-  /** Moves a version to a stage; a single-occupancy stage's previous occupant is archived in the same transaction. */
+  /**
+   * Moves a version to a stage; a single-occupancy stage's previous occupant is archived in
+   * the same transaction, and so, with `archiveOthers`, is every other version in the stage.
+   */
   transitionStage(
     modelRef: string,
     version: number,
     stage: string,
-    context: ChangeContext & { stageRules: StageRules },
+    context: ChangeContext & {
+      stageRules: StageRules;
+      archiveOthers?: boolean;
+    },
   ): Promise<{ version: ModelVersion; archived: number[] }>;
 }
 
@@ -302,6 +310,15 @@ export interface ModelStore {
 
   /** A live model registered through the API, or undefined. */
   getApiModel(modelRef: string): Promise<ApiRegisteredModel | undefined>;
+
+  /**
+   * Many models' API registration, aliases, tags and newest version per stage, in a fixed
+   * number of statements (an entry for every ref asked, empty for unknown models).
+   */
+  getModelOverviews(
+    modelRefs: string[],
+    stages: string[],
+  ): Promise<Map<string, ModelOverview>>;
 
   /** A page of the live models registered through the API, by model ref. */
   listApiModels(options: {

@@ -98,6 +98,86 @@ describeOnEachDatabase('models', createStore => {
     });
   });
 
+  describe('getModelOverviews', () => {
+    it('reads the newest version per stage, aliases, tags and API registration of many models in fixed statements', async () => {
+      const { store, knex } = await createStore();
+      for (let i = 1; i <= 5; i++) {
+        await store.registerVersion(FRAUD, input(i), aliceStage);
+      }
+      await store.transitionStage(FRAUD, 2, 'production', aliceStage);
+      await store.transitionStage(FRAUD, 3, 'staging', aliceStage);
+      await store.transitionStage(FRAUD, 4, 'staging', aliceStage);
+      await store.setAlias(FRAUD, 'champion', 2, alice);
+      await store.setModelTag(FRAUD, 'team', 'risk', alice);
+      // a deleted version is never the newest of its stage
+      await store.deleteVersion(FRAUD, 5, aliceStage);
+      const API = 'mlmodel:default/api-overview';
+      await store.registerModel(
+        API,
+        { kind: 'MLModel', metadata: { description: 'from the API' } },
+        alice,
+      );
+      const UNKNOWN = 'mlmodel:default/unknown';
+
+      const overviews = await store.getModelOverviews(
+        [FRAUD, API, UNKNOWN, FRAUD],
+        rules.stages,
+      );
+      expect([...overviews.keys()]).toEqual([FRAUD, API, UNKNOWN]);
+      const fraud = overviews.get(FRAUD)!;
+      expect(fraud.apiModel).toBeUndefined();
+      expect(fraud.latestVersions.map(v => [v.version, v.stage])).toEqual([
+        [1, 'none'],
+        [2, 'production'],
+        [4, 'staging'],
+      ]);
+      expect(fraud.latestVersions[1]).toEqual(await store.getVersion(FRAUD, 2));
+      expect(fraud.aliases).toMatchObject([{ alias: 'champion', version: 2 }]);
+      expect(fraud.tags).toEqual({ team: 'risk' });
+      expect(overviews.get(API)).toMatchObject({
+        apiModel: {
+          modelRef: API,
+          entity: { metadata: { description: 'from the API' } },
+        },
+        aliases: [],
+        latestVersions: [],
+        tags: {},
+      });
+      expect(overviews.get(UNKNOWN)).toEqual({
+        aliases: [],
+        latestVersions: [],
+        tags: {},
+      });
+      const staging = await store.getModelOverviews([FRAUD], ['staging']);
+      expect(staging.get(FRAUD)!.latestVersions.map(v => v.version)).toEqual([
+        4,
+      ]);
+
+      const many = Array.from(
+        { length: 12 },
+        (_, i) => `mlmodel:default/o${i}`,
+      );
+      for (const ref of many) {
+        await store.registerVersion(ref, input(1), aliceStage);
+        await store.registerVersion(ref, input(2), aliceStage);
+      }
+      const countQueries = async (refs: string[]) => {
+        let n = 0;
+        const listener = () => n++;
+        knex.on('query', listener);
+        try {
+          await store.getModelOverviews(refs, rules.stages);
+        } finally {
+          knex.removeListener('query', listener);
+        }
+        return n;
+      };
+      expect(await countQueries(many)).toBe(
+        await countQueries(many.slice(0, 1)),
+      );
+    });
+  });
+
   // --- API-registered models --------------------------------------------------------
 
   describe('registerModel and deleteModel', () => {

@@ -131,6 +131,36 @@ describeOnEachDatabase('transitionStage', createStore => {
       ]);
     });
 
+    it('archives every other version of the target stage with archiveOthers, in the same transaction', async () => {
+      const { store } = await createStore();
+      for (let i = 1; i <= 4; i++) {
+        await store.registerVersion(FRAUD, input(i), aliceStage);
+      }
+      await store.transitionStage(FRAUD, 1, 'staging', aliceStage);
+      await store.transitionStage(FRAUD, 2, 'staging', aliceStage);
+      const moved = await store.transitionStage(FRAUD, 3, 'staging', {
+        ...aliceStage,
+        archiveOthers: true,
+      });
+      expect(moved.archived).toEqual([1, 2]);
+      const stages = await Promise.all(
+        [1, 2, 3, 4].map(async v => (await store.getVersion(FRAUD, v))?.stage),
+      );
+      expect(stages).toEqual(['archived', 'archived', 'staging', 'none']);
+      const history = await store.listHistory(FRAUD, { version: 1, limit: 1 });
+      expect(history.items[0]).toMatchObject({
+        action: 'version.stage',
+        before: { stage: 'staging' },
+        after: { stage: 'archived' },
+      });
+      // nothing else in the stage: nothing archived; into the archived stage: nothing either
+      const again = await store.transitionStage(FRAUD, 4, 'archived', {
+        ...aliceStage,
+        archiveOthers: true,
+      });
+      expect(again.archived).toEqual([]);
+    });
+
     it('refuses to move the production version out of production directly', async () => {
       const { store } = await createStore();
       await store.registerVersion(FRAUD, input(1), aliceStage);

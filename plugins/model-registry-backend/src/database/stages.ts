@@ -12,14 +12,15 @@ import { requireVersion } from './versions';
 
 /**
  * Moves a version to a stage. A single-occupancy stage's previous occupant is archived in
- * the same transaction, so there is never a moment with two occupants.
+ * the same transaction, so there is never a moment with two occupants; with `archiveOthers`
+ * (MLflow's archive_existing_versions) so is every other version in the target stage.
  */
 export async function transitionStage(
   db: Knex,
   modelRef: string,
   version: number,
   stage: string,
-  context: ChangeContext & { stageRules: StageRules },
+  context: ChangeContext & { stageRules: StageRules; archiveOthers?: boolean },
 ): Promise<{ version: ModelVersion; archived: number[] }> {
   const rules = context.stageRules;
   return db.transaction(async trx => {
@@ -35,11 +36,15 @@ export async function transitionStage(
     }
     const now = new Date();
     const archived: number[] = [];
-    if (rules.singleOccupancyStages.includes(stage)) {
+    const archiveOccupants =
+      rules.singleOccupancyStages.includes(stage) ||
+      (context.archiveOthers && stage !== rules.archivedStage);
+    if (archiveOccupants) {
       const occupants = await trx<VersionRow>('model_versions')
         .where({ model_ref: modelRef, stage })
         .whereNull('deleted_at')
         .whereNot({ id: row.id })
+        .orderBy('version')
         .select('id', 'version');
       for (const occupant of occupants) {
         await trx('model_versions').where({ id: occupant.id }).update({

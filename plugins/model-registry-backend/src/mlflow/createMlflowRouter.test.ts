@@ -534,6 +534,16 @@ describeRegistry('MLflow registry API', registry => {
     const unknown = await transition('3', 'Canary');
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toContain('Production');
+    // MLflow archives existing versions only from an active stage
+    for (const inactive of ['Archived', 'None']) {
+      const refused = await transition('3', inactive, true);
+      expect([inactive, refused.status, refused.body.error_code]).toEqual([
+        inactive,
+        400,
+        'INVALID_PARAMETER_VALUE',
+      ]);
+      expect(refused.body.message).toContain('not an Active stage');
+    }
 
     const native = await registry.api(
       'get',

@@ -67,10 +67,16 @@ export function createMlflowRouter(ctx: RouteContext): express.Router {
         actionType,
         { modelRef, api: 'mlflow', ...meta },
         async () => {
-          await models.requireReadable(modelRef, caller);
-          if (permission) {
-            await ctx.access.authorize(permission, modelRef, caller);
-          }
+          // both checks at once; a model the caller cannot read is missing (404) even
+          // where the permission is denied too
+          const [readable, allowed] = await Promise.allSettled([
+            models.requireReadable(modelRef, caller),
+            permission
+              ? ctx.access.authorize(permission, modelRef, caller)
+              : undefined,
+          ]);
+          if (readable.status === 'rejected') throw readable.reason;
+          if (allowed.status === 'rejected') throw allowed.reason;
           return fn(caller);
         },
       );

@@ -83,8 +83,11 @@ export function addModelVersionRoutes(
     const modelRef = models.refOf(name);
     const number = versionParam(params);
     const credentials = await ctx.credentials(req);
-    await models.requireReadable(modelRef, credentials);
-    const version = await store.getVersion(modelRef, number);
+    // the read runs alongside the check, which decides alone whether it is answered
+    const [, version] = await Promise.all([
+      models.requireReadable(modelRef, credentials),
+      store.getVersion(modelRef, number),
+    ]);
     if (!version) {
       throw new MlflowError(
         'RESOURCE_DOES_NOT_EXIST',
@@ -237,6 +240,23 @@ export function addModelVersionRoutes(
       const number = versionParam(params);
       const stage = stages.fromMlflow(requiredString(params, 'stage'));
       const archiveExisting = booleanParam(params, 'archive_existing_versions');
+      if (
+        archiveExisting &&
+        (stage === stageRules.stages[0] || stage === stageRules.archivedStage)
+      ) {
+        // MLflow archives only from its active stages, with this message
+        throw new MlflowError(
+          'INVALID_PARAMETER_VALUE',
+          `Model version transition cannot archive existing model versions because '${stages.toMlflow(
+            stage,
+          )}' is not an Active stage. Valid stages are ${stageRules.stages
+            .filter(
+              s => s !== stageRules.stages[0] && s !== stageRules.archivedStage,
+            )
+            .map(s => stages.toMlflow(s))
+            .join(', ')}`,
+        );
+      }
       const moved = await ctx.mutate(
         req,
         {
@@ -251,35 +271,27 @@ export function addModelVersionRoutes(
         async credentials => {
           const change = { access, stageRules, modelRef, credentials };
           await authorizeStageChange({ ...change, stage });
-          const others = archiveExisting
-            ? (
-                await store.listVersions(modelRef, {
-                  limit: MAX_VERSIONS_PAGE,
-                  stage,
-                })
-              ).items.filter(v => v.version !== number)
-            : [];
-          if (others.length) {
-            await authorizeStageChange({
-              ...change,
-              stage: stageRules.archivedStage,
+          // archiving the others is a stage change of its own, authorized when there are
+          // others; the store archives whichever are in the stage when it commits
+          let archiveOthers = false;
+          if (archiveExisting) {
+            const { items } = await store.listVersions(modelRef, {
+              limit: 2,
+              stage,
             });
+            if (items.some(v => v.version !== number)) {
+              await authorizeStageChange({
+                ...change,
+                stage: stageRules.archivedStage,
+              });
+              archiveOthers = true;
+            }
           }
-          const context = { actor: actorOf(credentials), stageRules };
-          const result = await store.transitionStage(
-            modelRef,
-            number,
-            stage,
-            context,
-          );
-          for (const other of others) {
-            await store.transitionStage(
-              modelRef,
-              other.version,
-              stageRules.archivedStage,
-              context,
-            );
-          }
+          const result = await store.transitionStage(modelRef, number, stage, {
+            actor: actorOf(credentials),
+            stageRules,
+            archiveOthers,
+          });
           return result.version;
         },
       );
@@ -361,29 +373,35 @@ export function addModelVersionRoutes(
         'order_by: one field, optionally followed by version_number',
       );
     }
-    await models.requireReadable(modelRef, credentials);
     // one exact tag goes to the store; the other clauses filter each store page
     const tagClause = rest.find(c => c.key === 'tags' && c.op === '=');
     const inMemory = rest.filter(c => c !== tagClause && c.key !== 'name');
     const items: ModelVersion[] = [];
     let cursor = optionalString(params, 'page_token');
-    let rounds = 0;
-    do {
-      rounds += 1;
-      // at most as many rows as still wanted: a page never overshoots, so the store's
-      // cursor is exactly where the next answer starts
-      const page = await store.listVersions(modelRef, {
-        limit: wanted - items.length,
-        cursor,
-        sort: order ? ORDER_FIELDS[order.field] : 'version',
-        order: order && !order.descending ? 'asc' : 'desc',
-        ...(tagClause
-          ? { tag: { key: tagClause.tag!, value: tagClause.values[0] } }
-          : {}),
-      });
-      items.push(...page.items.filter(v => matchesVersion(inMemory, v)));
-      cursor = page.nextCursor;
-    } while (cursor && items.length < wanted && rounds < MAX_STORE_ROUNDS);
+    const readPages = async () => {
+      let rounds = 0;
+      do {
+        rounds += 1;
+        // at most as many rows as still wanted: a page never overshoots, so the store's
+        // cursor is exactly where the next answer starts
+        const page = await store.listVersions(modelRef, {
+          limit: wanted - items.length,
+          cursor,
+          sort: order ? ORDER_FIELDS[order.field] : 'version',
+          order: order && !order.descending ? 'asc' : 'desc',
+          ...(tagClause
+            ? { tag: { key: tagClause.tag!, value: tagClause.values[0] } }
+            : {}),
+        });
+        items.push(...page.items.filter(v => matchesVersion(inMemory, v)));
+        cursor = page.nextCursor;
+      } while (cursor && items.length < wanted && rounds < MAX_STORE_ROUNDS);
+    };
+    // the pages are read alongside the check, which decides alone whether they are answered
+    await Promise.all([
+      models.requireReadable(modelRef, credentials),
+      readPages(),
+    ]);
     res.json({
       model_versions: items.map(v => ctx.version(name, v)),
       ...(cursor ? { next_page_token: cursor } : {}),

@@ -33,20 +33,25 @@ export function checkModelTag(key: string, value: string) {
   }
 }
 
-/** The model a registered-models/* request names, after the caller's read check. */
-export async function readableRegisteredModel(
+/**
+ * The model a registered-models/* request names, after the caller's read check. `read`
+ * (the answer's data) runs alongside the check, which decides alone whether it is answered.
+ */
+export async function readableRegisteredModel<T = undefined>(
   ctx: MlflowRouteContext,
   req: express.Request,
+  read?: (modelRef: string, params: Record<string, unknown>) => Promise<T>,
 ) {
   const params = mlflowParams(req);
   const name = requiredString(params, 'name');
   const modelRef = ctx.models.refOf(name);
   const credentials = await ctx.credentials(req);
-  const { description } = await ctx.models.requireReadable(
-    modelRef,
-    credentials,
-  );
-  return { params, name, modelRef, credentials, description };
+  const [{ description }, data] = await Promise.all([
+    ctx.models.requireReadable(modelRef, credentials),
+    // a parameter error thrown by `read` rejects like its promise, never beside the check
+    read ? (async () => read(modelRef, params))() : (undefined as T),
+  ]);
+  return { params, name, modelRef, credentials, description, data };
 }
 
 /** registered-models/alias (POST, GET, DELETE), set-tag and delete-tag. */
@@ -55,7 +60,6 @@ export function addRegisteredModelAliasAndTagRoutes(
   ctx: MlflowRouteContext,
 ) {
   const { store, models } = ctx;
-  const readable = (req: express.Request) => readableRegisteredModel(ctx, req);
 
   mlflowRoute(router, 'post', 'registered-models/alias', async (req, res) => {
     const params = mlflowParams(req);
@@ -108,14 +112,18 @@ export function addRegisteredModelAliasAndTagRoutes(
   });
 
   mlflowRoute(router, 'get', 'registered-models/alias', async (req, res) => {
-    const { params, name, modelRef } = await readable(req);
-    const alias = requiredString(params, 'alias');
-    const version = await store.getVersionByAlias(modelRef, alias);
+    const {
+      params,
+      name,
+      data: version,
+    } = await readableRegisteredModel(ctx, req, async (modelRef, p) =>
+      store.getVersionByAlias(modelRef, requiredString(p, 'alias')),
+    );
     if (!version) {
       // MLflow's own answer to a missing alias
       throw new MlflowError(
         'INVALID_PARAMETER_VALUE',
-        `Registered model alias ${alias} not found.`,
+        `Registered model alias ${params.alias} not found.`,
       );
     }
     res.json({ model_version: ctx.version(name, version) });

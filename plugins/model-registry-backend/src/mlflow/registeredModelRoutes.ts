@@ -9,6 +9,7 @@ import {
   modelVersionUpdatePermission,
 } from '@model-registry/plugin-model-registry-common';
 import express from 'express';
+import { ModelOverview } from '../database/ModelRegistryStore';
 import { actorOf } from '../service/actor';
 import { registerApiModel } from '../service/registerApiModel';
 import { MlflowError } from './mlflowErrors';
@@ -16,11 +17,7 @@ import {
   checkModelTag,
   readableRegisteredModel,
 } from './registeredModelAliasTagRoutes';
-import {
-  fromMlflowTags,
-  MlflowModelVersion,
-  toMlflowRegisteredModel,
-} from './mlflowJson';
+import { fromMlflowTags, toMlflowRegisteredModel } from './mlflowJson';
 import {
   listParam,
   maxResultsParam,
@@ -86,55 +83,52 @@ export function addRegisteredModelRoutes(
 ) {
   const { store, stageRules, models, stages } = ctx;
 
-  async function latestVersions(
+  /**
+   * A model in MLflow's shape; the description of a catalog-file model is the entity's
+   * (`catalogDescription`), an API model's is the registry's copy, which is current where
+   * the catalog's may lag behind.
+   */
+  function toRegisteredModel(
     name: string,
-    modelRef: string,
-    only?: string[],
-  ): Promise<MlflowModelVersion[]> {
-    const wanted = only ?? stageRules.stages;
-    const pages = await Promise.all(
-      wanted.map(stage =>
-        store.listVersions(modelRef, {
-          limit: 1,
-          stage,
-          sort: 'version',
-          order: 'desc',
-        }),
-      ),
-    );
-    return pages
-      .flatMap(page => page.items)
-      .sort((a, b) => a.version - b.version)
-      .map(v => ctx.version(name, v));
-  }
-
-  /** A model in MLflow's shape; the description of a catalog-file model is the entity's. */
-  async function describe(
-    name: string,
-    modelRef: string,
+    overview: ModelOverview,
     catalogDescription: string | undefined,
   ) {
-    const [registered, aliases, latest, tags] = await Promise.all([
-      store.getApiModel(modelRef),
-      store.listAliases(modelRef),
-      latestVersions(name, modelRef),
-      store.listModelTags([modelRef]),
-    ]);
-    // the registry's copy of an API model is current; the catalog's may lag behind
-    const description = registered
-      ? (registered.entity.metadata as { description?: string } | undefined)
+    const { apiModel, aliases, latestVersions, tags } = overview;
+    const description = apiModel
+      ? (apiModel.entity.metadata as { description?: string } | undefined)
           ?.description
       : catalogDescription;
     return toMlflowRegisteredModel({
       name,
       description,
-      createdAt: registered?.createdAt,
-      updatedAt: registered?.updatedAt,
-      latestVersions: latest,
-      tags: tags.get(modelRef) ?? {},
+      createdAt: apiModel?.createdAt,
+      updatedAt: apiModel?.updatedAt,
+      latestVersions: latestVersions.map(v => ctx.version(name, v)),
+      tags,
       aliases,
     });
   }
+
+  /** Models in MLflow's shape, read in bulk (a fixed number of statements per page). */
+  async function describeMany(
+    names: string[],
+    catalogDescriptions: Array<string | undefined>,
+  ) {
+    const refs = names.map(name => models.refOf(name));
+    const overviews = await store.getModelOverviews(refs, stageRules.stages);
+    return names.map((name, index) =>
+      toRegisteredModel(
+        name,
+        overviews.get(refs[index])!,
+        catalogDescriptions[index],
+      ),
+    );
+  }
+
+  const describe = async (
+    name: string,
+    catalogDescription: string | undefined,
+  ) => (await describeMany([name], [catalogDescription]))[0];
 
   const readable = (req: express.Request) => readableRegisteredModel(ctx, req);
 
@@ -182,14 +176,22 @@ export function addRegisteredModelRoutes(
     );
     await ctx.awaitCatalog(modelRef, true);
     res.json({
-      registered_model: await describe(name, modelRef, description),
+      registered_model: await describe(name, description),
     });
   });
 
   mlflowRoute(router, 'get', 'registered-models/get', async (req, res) => {
-    const { name, modelRef, description } = await readable(req);
+    const { name, modelRef, description, data } = await readableRegisteredModel(
+      ctx,
+      req,
+      ref => store.getModelOverviews([ref], stageRules.stages),
+    );
     res.json({
-      registered_model: await describe(name, modelRef, description),
+      registered_model: toRegisteredModel(
+        name,
+        data.get(modelRef)!,
+        description,
+      ),
     });
   });
 
@@ -225,7 +227,7 @@ export function addRegisteredModelRoutes(
       },
     );
     res.json({
-      registered_model: await describe(name, modelRef, description),
+      registered_model: await describe(name, description),
     });
   });
 
@@ -267,16 +269,23 @@ export function addRegisteredModelRoutes(
   );
 
   const getLatest: express.RequestHandler = async (req, res) => {
-    const { params, name, modelRef } = await readable(req);
-    const wanted = listParam(params, 'stages');
+    const { name, modelRef, data } = await readableRegisteredModel(
+      ctx,
+      req,
+      (ref, params) => {
+        const wanted = listParam(params, 'stages');
+        return store.getModelOverviews(
+          [ref],
+          wanted.length
+            ? [...new Set(wanted.map(s => stages.fromMlflow(s, 'stages')))]
+            : stageRules.stages,
+        );
+      },
+    );
     res.json({
-      model_versions: await latestVersions(
-        name,
-        modelRef,
-        wanted.length
-          ? [...new Set(wanted.map(s => stages.fromMlflow(s, 'stages')))]
-          : undefined,
-      ),
+      model_versions: data
+        .get(modelRef)!
+        .latestVersions.map(v => ctx.version(name, v)),
     });
   };
   mlflowRoute(
@@ -311,7 +320,7 @@ export function addRegisteredModelRoutes(
             v.descending === descending,
         ).offset
       : 0;
-    const candidates: string[] = [];
+    const candidates: Array<{ name: string; description?: string }> = [];
     let catalogCursor: string | undefined;
     do {
       const page = await ctx.catalog.queryEntities(
@@ -323,45 +332,39 @@ export function addRegisteredModelRoutes(
                 'metadata.namespace': models.namespace,
               },
               orderFields: { field: 'metadata.name', order: 'asc' },
-              fields: ['metadata.name'],
+              fields: ['metadata.name', 'metadata.description'],
               limit: CATALOG_PAGE,
             },
         { credentials },
       );
-      candidates.push(...page.items.map(e => e.metadata.name));
+      candidates.push(
+        ...page.items.map(e => ({
+          name: e.metadata.name,
+          description: e.metadata.description,
+        })),
+      );
       catalogCursor = page.pageInfo.nextCursor;
     } while (catalogCursor);
     const tagsByRef = clauses.some(c => c.key === 'tags')
-      ? await store.listModelTags(candidates.map(n => models.refOf(n)))
+      ? await store.listModelTags(candidates.map(c => models.refOf(c.name)))
       : new Map<string, Record<string, string>>();
-    const names = candidates.filter(name => {
+    const found = candidates.filter(({ name }) => {
       const tags = tagsByRef.get(models.refOf(name)) ?? {};
       return clauses.every(c =>
         matchesClause(c, c.key === 'name' ? name : tags[c.tag!]),
       );
     });
-    names.sort();
-    if (descending) names.reverse();
-    const pageNames = names.slice(offset, offset + limit);
-    const entities = await ctx.catalog.getEntitiesByRefs(
-      {
-        entityRefs: pageNames.map(n => models.refOf(n)),
-        fields: ['metadata.description'],
-      },
-      { credentials },
-    );
-    const registered = await Promise.all(
-      pageNames.map((name, index) =>
-        describe(
-          name,
-          models.refOf(name),
-          entities.items[index]?.metadata?.description,
-        ),
-      ),
+    // by UTF-16 code units, as MLflow's store orders names
+    found.sort((a, b) => Number(a.name > b.name) - Number(a.name < b.name));
+    if (descending) found.reverse();
+    const page = found.slice(offset, offset + limit);
+    const registered = await describeMany(
+      page.map(m => m.name),
+      page.map(m => m.description),
     );
     res.json({
       registered_models: registered,
-      ...(offset + limit < names.length
+      ...(offset + limit < found.length
         ? {
             next_page_token: store.cursors.encode('mlflow-registered-models', {
               offset: offset + limit,
