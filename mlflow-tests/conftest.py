@@ -171,6 +171,12 @@ def catalog_only_token() -> str:
 
 
 @pytest.fixture
+def registry_only_token() -> str:
+    """A static token whose access restrictions allow this plugin only (docs/mlflow.md's)."""
+    return _required_env("MLFLOW_TESTS_REGISTRY_ONLY_TOKEN")
+
+
+@pytest.fixture
 def native():
     """GETs a path of the registry's own API (/api/model-registry/...) with the static token.
 

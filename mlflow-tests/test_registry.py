@@ -286,6 +286,32 @@ def test_stage_transitions_archive_and_latest_versions(client, unique_name):
     latest = {v.current_stage: v.version for v in client.get_latest_versions(name)}
     assert latest == {"Production": "2", "Archived": "1"}
 
+    # archive_existing_versions in a stage that holds several versions (Staging)
+    for i in range(3):
+        client.create_model_version(name, f"{SOURCE}-staged-{i}")
+    client.transition_model_version_stage(name, "3", "Staging")
+    client.transition_model_version_stage(name, "4", "Staging")
+    client.transition_model_version_stage(
+        name, "5", "Staging", archive_existing_versions=True
+    )
+    stages = {v.version: v.current_stage for v in client.search_model_versions(f"name='{name}'")}
+    assert stages == {
+        "1": "Archived",
+        "2": "Production",
+        "3": "Archived",
+        "4": "Archived",
+        "5": "Staging",
+    }
+    # MLflow archives only from an active stage
+    error = error_of(
+        client.transition_model_version_stage,
+        name,
+        "5",
+        "Archived",
+        archive_existing_versions=True,
+    )
+    assert error.error_code == "INVALID_PARAMETER_VALUE"
+
 
 def test_delete_model_version_and_registered_model(client, unique_name):
     name = unique_name("delete")
@@ -372,6 +398,26 @@ def test_denied_users_get_permission_denied_and_change_nothing(
     assert [(v["version"], v["stage"]) for v in after] == [
         (v["version"], v["stage"]) for v in before
     ]
+
+
+def test_a_pipeline_token_restricted_to_this_plugin_registers_searches_and_promotes(
+    as_token, registry_only_token, unique_name
+):
+    # docs/mlflow.md's pipeline token: accessRestrictions list the model-registry plugin only.
+    name = unique_name("pipeline")
+    with as_token(registry_only_token):
+        client = MlflowClient()
+        new_model(client, name)
+        created = mlflow.register_model(SOURCE, name)
+        client.set_registered_model_alias(name, "champion", created.version)
+        client.transition_model_version_stage(name, created.version, "Staging")
+        found = client.search_registered_models(f"name = '{name}'")
+        versions = client.search_model_versions(f"name = '{name}'")
+        by_alias = client.get_model_version_by_alias(name, "champion")
+    assert [m.name for m in found] == [name]
+    assert found[0].aliases == {"champion": created.version}
+    assert [(v.version, v.current_stage) for v in versions] == [("1", "Staging")]
+    assert by_alias.version == "1"
 
 
 def test_no_token_is_unauthenticated(client, as_token):

@@ -7,9 +7,10 @@
 #  - Starts the example backend (packages/backend as `yarn start backend` runs it: SQLite in
 #    memory, the example data) on a free port of its own (MLFLOW_TESTS_BACKEND_PORT to choose one), so that it runs while
 #    `make start` (7007) or the browser tests (7307) hold theirs, and waits for its readiness.
-#  - Two static tokens are configured for the run (backend.auth.externalAccess from the
-#    environment): one with full access, which the client sends as MLFLOW_TRACKING_TOKEN, and
-#    one restricted to the catalog plugin, for the "denied" cases. User tokens (the example
+#  - Three static tokens are configured for the run (backend.auth.externalAccess from the
+#    environment): one with full access, which the client sends as MLFLOW_TRACKING_TOKEN, one
+#    restricted to this plugin (docs/mlflow.md's pipeline token), and one restricted to the
+#    catalog plugin, for the "denied" cases. User tokens (the example
 #    users of examples/org.yaml) come from the development-only exampleUser auth provider.
 #  - Stops the backend at the end, also on failure or interruption; exits with pytest's code.
 set -euo pipefail
@@ -38,6 +39,7 @@ port="${MLFLOW_TESTS_BACKEND_PORT:-$(free_port)}"
 base_url="http://localhost:$port"
 full_token="$(random_token)"
 catalog_only_token="$(random_token)"
+registry_only_token="$(random_token)"
 log_dir=test-output/mlflow-tests
 mkdir -p "$log_dir"
 backend_log="$log_dir/backend.log"
@@ -70,6 +72,8 @@ transform="$(node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.
     APP_CONFIG_backend_listen_port="$port" \
     APP_CONFIG_backend_auth_externalAccess="[
       {\"type\": \"static\", \"options\": {\"token\": \"$full_token\", \"subject\": \"mlflow-tests\"}},
+      {\"type\": \"static\", \"options\": {\"token\": \"$registry_only_token\", \"subject\": \"mlflow-tests-pipelines\"},
+       \"accessRestrictions\": [{\"plugin\": \"model-registry\"}]},
       {\"type\": \"static\", \"options\": {\"token\": \"$catalog_only_token\", \"subject\": \"mlflow-tests-catalog-only\"},
        \"accessRestrictions\": [{\"plugin\": \"catalog\"}]}
     ]" \
@@ -100,6 +104,7 @@ MLFLOW_TRACKING_URI="$base_url/api/model-registry/mlflow" \
   MLFLOW_TRACKING_TOKEN="$full_token" \
   MLFLOW_TESTS_BACKEND_URL="$base_url" \
   MLFLOW_TESTS_CATALOG_ONLY_TOKEN="$catalog_only_token" \
+  MLFLOW_TESTS_REGISTRY_ONLY_TOKEN="$registry_only_token" \
   scripts/mlflow-venv.sh python -m pytest mlflow-tests "$@" || status=$?
 if [ "$status" != 0 ]; then
   log "pytest exited with $status; the backend's log is $backend_log"

@@ -1,6 +1,7 @@
 import express from 'express';
 import { createMlflowRouter } from '../mlflow/createMlflowRouter';
 import { createOpenApiRouter, spec } from '../schema/openapi';
+import { catalogAsPluginForServices } from './catalogAsPluginForServices';
 import { createMutationFrame } from './mutationFrame';
 import { ModelAccess } from './ModelAccess';
 import { requestBodyGuards } from './requestBodyGuards';
@@ -25,9 +26,17 @@ export type { RouterOptions } from './RouteContext';
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const access = new ModelAccess(options.catalog, options.permissions);
+  const catalog = options.auth
+    ? catalogAsPluginForServices(
+        options.catalog,
+        options.auth,
+        await options.auth.getOwnServiceCredentials(),
+      )
+    : options.catalog;
+  const access = new ModelAccess(catalog, options.permissions);
   const ctx: RouteContext = {
     ...options,
+    catalog,
     access,
     frame: createMutationFrame({
       httpAuth: options.httpAuth,
