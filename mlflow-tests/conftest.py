@@ -56,6 +56,8 @@ def _recording_send(self, request, **kwargs):
     body = request.body
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
+    elif body is not None and not isinstance(body, str):
+        body = f"<{type(body).__name__}: an upload>"  # an artifact's file stream
     exchange = (
         f"{request.method} {request.url}\n  request body: {(body or '')[:800]}\n"
         f"  -> {response.status_code} {response.text[:800]}"
@@ -168,6 +170,15 @@ def user_token():
 def catalog_only_token() -> str:
     """A static token whose access restrictions allow the catalog plugin only."""
     return _required_env("MLFLOW_TESTS_CATALOG_ONLY_TOKEN")
+
+
+@pytest.fixture
+def tracking_server_uri() -> str:
+    """The MLflow tracking server scripts/mlflow-tests.sh started (the backend reads runs there)."""
+    uri = os.environ.get("MLFLOW_TESTS_TRACKING_SERVER_URI", "")
+    if not uri:
+        pytest.skip("no tracking server (MLFLOW_TESTS_TRACKING_SERVER=0)")
+    return uri
 
 
 @pytest.fixture

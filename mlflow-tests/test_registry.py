@@ -70,6 +70,43 @@ def test_register_model_on_a_model_of_the_catalog(client, as_token, user_token):
     assert version.source == f"{SOURCE}-catalog"
 
 
+def test_register_model_from_a_runs_uri_copies_the_runs_metrics_and_params(
+    client, native, tracking_server_uri, unique_name, tmp_path
+):
+    # A training script: tracking on its MLflow server, the registry here (MLFLOW_REGISTRY_URI).
+    name = unique_name("from-run")
+    new_model(client, name)
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "MLmodel").write_text("artifact_path: model\nflavors: {}\n")
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(tracking_server_uri)
+    try:
+        with mlflow.start_run() as run:
+            mlflow.log_param("max_depth", "6")
+            mlflow.log_metric("auc", 0.88, step=0)
+            mlflow.log_metric("auc", 0.91, step=1)
+            mlflow.log_artifacts(str(model_dir), artifact_path="model")
+        run_id = run.info.run_id
+        registered = mlflow.register_model(f"runs:/{run_id}/model", name)
+    finally:
+        mlflow.set_tracking_uri(previous)
+
+    # The client resolved the runs:/ URI on the tracking server: the source is the run's artifact.
+    assert registered.run_id == run_id
+    assert registered.source.startswith("mlflow-artifacts:")
+    assert registered.source.endswith(f"{run_id}/artifacts/model")
+    assert registered.run_link.startswith(f"{tracking_server_uri}/#/experiments/")
+    # The registry copied the run's latest metrics and its params (the model page's metrics tab).
+    version = native(f"/models/{NAMESPACE}/{name}/versions/{registered.version}")
+    assert version["runId"] == run_id
+    assert version["metrics"] == {"auc": 0.91}
+    assert version["params"] == {"max_depth": "6"}
+    assert [v.version for v in client.search_model_versions(f"run_id = '{run_id}'")] == [
+        registered.version
+    ]
+
+
 # --- registered models -------------------------------------------------------------------------
 
 

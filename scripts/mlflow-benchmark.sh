@@ -6,8 +6,9 @@
 #
 #   scripts/mlflow-benchmark.sh [benchmark.py options, e.g. --rounds 200 --json out.json]
 #
-# The venv (.tools/mlflow-bench-venv, git-ignored) is installed from
-# mlflow-bench/requirements.txt when missing or when that file changed. Both servers listen on
+# The venv (.tools/mlflow-server-venv, git-ignored, shared with the tracking server of
+# scripts/mlflow-tests.sh) is installed by scripts/mlflow-venv.sh from
+# mlflow-bench/requirements.txt when missing or when that file or its constraints changed. Both servers listen on
 # free ports and keep their data in a temporary directory; both process groups are ended at
 # the end. Their logs stay in test-output/mlflow-bench/ (git-ignored).
 #
@@ -19,7 +20,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo="$PWD"
 
 export MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true
-venv="$repo/.tools/mlflow-bench-venv"
+venv="$repo/.tools/mlflow-server-venv"
 requirements="$repo/mlflow-bench/requirements.txt"
 # The static token of app-config.yaml (a service principal of the example portal).
 token="${MLFLOW_BENCH_TOKEN:-local-dev-token-for-curl}"
@@ -27,15 +28,7 @@ token="${MLFLOW_BENCH_TOKEN:-local-dev-token-for-curl}"
 log() { printf '[mlflow-benchmark] %s\n' "$*" >&2; }
 
 ensure_venv() {
-  local stamp="$venv/.requirements"
-  if [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$stamp"; then
-    return
-  fi
-  log "installing mlflow-bench/requirements.txt into .tools/mlflow-bench-venv"
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet -r "$requirements"
-  cp "$requirements" "$stamp"
+  MLFLOW_VENV_DIR="$venv" MLFLOW_VENV_REQUIREMENTS="$requirements" scripts/mlflow-venv.sh true
 }
 
 free_port() {

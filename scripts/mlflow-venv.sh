@@ -8,7 +8,9 @@
 #  - The packages are those pinned in mlflow-tests/requirements.txt (every one, dependencies
 #    included). They are installed only when the venv is missing or when the fingerprint of the
 #    requirements file and the Python version differs from the one recorded in the venv.
-#  - MLFLOW_VENV_DIR and MLFLOW_VENV_REQUIREMENTS choose another venv and requirements file.
+#  - MLFLOW_VENV_DIR and MLFLOW_VENV_REQUIREMENTS choose another venv and requirements file
+#    (the full mlflow package of the tracking server and the benchmark: .tools/mlflow-server-venv
+#    from mlflow-bench/requirements.txt, whose constraints file counts in the fingerprint).
 #  - MLflow's telemetry is off: MLFLOW_DISABLE_TELEMETRY=true and DO_NOT_TRACK=true are exported.
 set -euo pipefail
 
@@ -25,6 +27,10 @@ venv_fingerprint() {
   {
     "$PYTHON" --version 2>&1
     cat "$REQUIREMENTS"
+    # the constraints a requirements file names (-c file, next to it)
+    sed -n 's/^-c[[:space:]]*//p' "$REQUIREMENTS" | while read -r constraints; do
+      cat "$(dirname "$REQUIREMENTS")/$constraints"
+    done
   } | sha256sum | cut -d' ' -f1
 }
 

@@ -23,6 +23,22 @@ export interface Config {
        * before it answers (so that the next call finds it); default 10. 0: no wait.
        */
       catalogWaitSeconds?: number;
+      /**
+       * An MLflow tracking server: model-versions/create reads the run of a version that has
+       * a run_id and copies its metrics and params into the version (and its UI link as
+       * run link). A version registers without them when the run cannot be read.
+       */
+      trackingServer?: {
+        /** Its base URL, e.g. http://mlflow.internal:5000. */
+        baseUrl: string;
+        /**
+         * Sent as `Authorization: Bearer <token>` to the tracking server.
+         * @visibility secret
+         */
+        token?: string;
+        /** How long one run read may take; default 5. */
+        timeoutSeconds?: number;
+      };
     };
     /** Where version artifacts may live. */
     sources?: {

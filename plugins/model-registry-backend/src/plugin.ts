@@ -15,6 +15,10 @@ import { DatabaseModelRegistryStore } from './database/DatabaseModelRegistryStor
 import { createRouter } from './service/router';
 import { seedFromConfig } from './seed/seedFromFile';
 import { announceModelChanges } from './events/announceModelChanges';
+import {
+  createTrackingServerRunReader,
+  readTrackingServerOptions,
+} from './mlflow/trackingServerRuns';
 
 // The topic is defined once, in model-registry-common, and re-exported here.
 export { MODEL_REGISTRY_MODELS_TOPIC };
@@ -49,6 +53,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         });
         const stageRules = readStageRules(deps.config);
         const allowedSourceSchemes = readAllowedSourceSchemes(deps.config);
+        const trackingServer = readTrackingServerOptions(deps.config);
         await seedFromConfig({
           config: deps.config,
           store,
@@ -80,6 +85,9 @@ export const modelRegistryPlugin = createBackendPlugin({
               (deps.config.getOptionalNumber(
                 'modelRegistry.mlflow.catalogWaitSeconds',
               ) ?? 10) * 1000,
+            mlflowRunData:
+              trackingServer &&
+              createTrackingServerRunReader(trackingServer, deps.logger),
             onModelsChanged: announceModelChanges(deps),
           }),
         );

@@ -153,6 +153,15 @@ export function addModelVersionRoutes(
             allowedSchemes: ctx.allowedSourceSchemes,
           }),
         );
+        // once the caller may register: the run's metrics and params, read from the
+        // tracking server (none when it is not configured or the run cannot be read)
+        const run =
+          runId && ctx.mlflowRunData ? await ctx.mlflowRunData(runId) : undefined;
+        if (run) {
+          input.metrics = run.metrics;
+          input.params = run.params;
+          if (!input.runLink && run.runLink) input.runLink = run.runLink;
+        }
         return store.registerVersion(modelRef, input, {
           actor: actorOf(credentials),
           stageRules,

@@ -12,6 +12,7 @@ import {
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { ModelRegistryStore } from '../database/ModelRegistryStore';
+import type { RunDataReader } from '../mlflow/trackingServerRuns';
 import { createOpenApiRouter } from '../schema/openapi';
 import { MutationFrame } from './mutationFrame';
 import { ModelAccess } from './ModelAccess';
@@ -43,6 +44,12 @@ export type RouterOptions = {
    * model (`modelRegistry.mlflow.catalogWaitSeconds`, in milliseconds); none when unset.
    */
   mlflowCatalogWaitMs?: number;
+  /**
+   * Reads a version's MLflow run from the tracking server, when
+   * `modelRegistry.mlflow.trackingServer` is configured: MLflow's model-versions/create
+   * copies the run's metrics and params into the version.
+   */
+  mlflowRunData?: RunDataReader;
   /** Called after a model is registered or deleted through the API. */
   onModelsChanged?: (modelRef: string) => void;
 };

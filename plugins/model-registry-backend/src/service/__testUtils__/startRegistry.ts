@@ -75,6 +75,8 @@ export class TestRegistry {
   constructor(
     private readonly databases: TestDatabases,
     private readonly databaseId: TestDatabaseId,
+    /** The backend's configuration, read when it starts. */
+    private readonly config: () => Record<string, any> = () => ({}),
   ) {}
 
   /** The registry's database (for checks the API cannot make). */
@@ -95,6 +97,7 @@ export class TestRegistry {
     this.backend = await startTestBackend({
       features: [
         modelRegistryPlugin,
+        mockServices.rootConfig.factory({ data: this.config() }),
         mockServices.database.factory({ knex: this.database }),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
@@ -259,6 +262,7 @@ export class TestRegistry {
 export function describeRegistry(
   title: string,
   body: (registry: TestRegistry) => void,
+  options: { config?: () => Record<string, any> } = {},
 ) {
   jest.setTimeout(60_000);
   const databases = TestDatabases.create({
@@ -266,7 +270,7 @@ export function describeRegistry(
     disableDocker: true,
   });
   describe.each(databases.eachSupportedId())(`${title} on %p`, databaseId => {
-    const registry = new TestRegistry(databases, databaseId);
+    const registry = new TestRegistry(databases, databaseId, options.config);
     beforeAll(() => registry.start());
     afterAll(() => registry.stop());
     beforeEach(() => registry.reset());
