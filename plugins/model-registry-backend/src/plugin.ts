@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { CatalogClient } from '@backstage/catalog-client';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
@@ -43,6 +44,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         userInfo: coreServices.userInfo,
         auth: coreServices.auth,
+        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
         events: eventsServiceRef,
       },
@@ -70,6 +72,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             ...deps,
+            catalogApi: new CatalogClient({ discoveryApi: deps.discovery }),
             store,
             requireOwnerMembership:
               deps.config.getOptionalBoolean(

@@ -49,7 +49,7 @@ describe('toRunData', () => {
 });
 
 describe('readTrackingServerOptions', () => {
-  const read = (trackingServer: unknown) =>
+  const read = (trackingServer: any) =>
     readTrackingServerOptions(
       new ConfigReader({ modelRegistry: { mlflow: { trackingServer } } }),
     );

@@ -6,6 +6,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { CatalogApi } from '@backstage/catalog-client';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ModelNamingRule,
@@ -21,6 +22,11 @@ import { ModelAccess } from './ModelAccess';
 export type RouterOptions = {
   store: ModelRegistryStore;
   catalog: CatalogService;
+  /**
+   * The catalog's HTTP client: a service caller's catalog reads go through it with one
+   * reused plugin token (catalogAsPluginForServices). Without it they go through `catalog`.
+   */
+  catalogApi?: CatalogApi;
   permissions: PermissionsService;
   httpAuth: HttpAuthService;
   auditor: AuditorService;

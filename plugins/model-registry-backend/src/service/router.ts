@@ -31,6 +31,7 @@ export async function createRouter(
         options.catalog,
         options.auth,
         await options.auth.getOwnServiceCredentials(),
+        options.catalogApi,
       )
     : options.catalog;
   const access = new ModelAccess(catalog, options.permissions);
