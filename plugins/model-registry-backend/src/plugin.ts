@@ -2,7 +2,6 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { CatalogClient } from '@backstage/catalog-client';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
@@ -13,6 +12,7 @@ import {
   readStageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { DatabaseModelRegistryStore } from './database/DatabaseModelRegistryStore';
+import { catalogApiServiceRef } from './service/catalogApiServiceRef';
 import { createRouter } from './service/router';
 import { seedFromConfig } from './seed/seedFromFile';
 import { announceModelChanges } from './events/announceModelChanges';
@@ -44,8 +44,8 @@ export const modelRegistryPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         userInfo: coreServices.userInfo,
         auth: coreServices.auth,
-        discovery: coreServices.discovery,
         catalog: catalogServiceRef,
+        catalogApi: catalogApiServiceRef,
         events: eventsServiceRef,
       },
       async init(deps) {
@@ -72,7 +72,6 @@ export const modelRegistryPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             ...deps,
-            catalogApi: new CatalogClient({ discoveryApi: deps.discovery }),
             store,
             requireOwnerMembership:
               deps.config.getOptionalBoolean(

@@ -12,6 +12,7 @@ import * as history from './history';
 import * as lineage from './lineage';
 import * as lineageWalk from './lineageWalk';
 import { migrate } from './migrate';
+import { useWriteAheadLog } from './sqliteJournal';
 import * as modelOverviews from './modelOverviews';
 import * as modelTags from './modelTags';
 import * as models from './models';
@@ -56,6 +57,7 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     if (!options.skipMigrations) {
       await migrate(knex);
     }
+    await useWriteAheadLog(knex);
     return new DatabaseModelRegistryStore(knex, await CursorCodec.load(knex));
   }
 

@@ -13,6 +13,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import request from 'supertest';
+import { catalogApiServiceRef } from '../catalogApiServiceRef';
 import { modelRegistryPlugin } from '../../plugin';
 import { FakeCatalog, FakeModelOptions } from './FakeCatalog';
 
@@ -142,6 +143,25 @@ export class TestRegistry {
           service: catalogServiceRef,
           deps: {},
           factory: () => this.catalog as any,
+        }),
+        // the plugin's token-based catalog client (service callers' reads): the same fake,
+        // read as a service
+        createServiceFactory({
+          service: catalogApiServiceRef,
+          deps: {},
+          factory: () =>
+            new Proxy(this.catalog, {
+              get: (target, property) => {
+                const value = Reflect.get(target, property);
+                return typeof value === 'function'
+                  ? (...args: unknown[]) =>
+                      value.apply(target, [
+                        ...args.slice(0, -1),
+                        { credentials: mockCredentials.service() },
+                      ])
+                  : value;
+              },
+            }) as any,
         }),
       ],
     });
