@@ -1,35 +1,10 @@
-import { expect, Page, test } from '@playwright/test';
-
-/** Saves a full-page screenshot under test-output/e2e/screenshots. */
-async function screenshot(page: Page, name: string) {
-  await page.screenshot({
-    path: `test-output/e2e/screenshots/${name}.png`,
-    fullPage: true,
-  });
-}
-
-/** Opens a tab of the entity page (rendered as links). */
-async function openTab(page: Page, name: string) {
-  await page.getByRole('link', { name, exact: true }).click();
-}
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
-
-async function signInAsExampleUser(page: Page, displayName: string) {
-  await page.goto('/');
-  await page.getByRole('button', { name: `Sign in as ${displayName}` }).click();
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
-  await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
-  ).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import {
+  openTab,
+  screenshot,
+  signInAsExampleUser,
+  signInAsGuest,
+} from './helpers';
 
 // Alice is in risk-ml, the owner of fraud-detector, but not in platform-ml: the example policy
 // lets her stage and archive its versions and set aliases, not promote to production.
