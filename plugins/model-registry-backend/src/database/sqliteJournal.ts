@@ -16,14 +16,24 @@ export async function useWriteAheadLog(knex: Knex): Promise<boolean> {
     | { filename?: string }
     | undefined;
   const filename = connection?.filename;
-  if (!filename || filename === ':memory:' || filename.startsWith('file::memory:')) {
+  if (
+    !filename ||
+    filename === ':memory:' ||
+    filename.startsWith('file::memory:')
+  ) {
     return false;
   }
   const pool = knex.client.pool as
-    | { on?: (event: string, listener: (id: unknown, resource: any) => void) => void }
+    | {
+        on?: (
+          event: string,
+          listener: (id: unknown, resource: any) => void,
+        ) => void;
+      }
     | undefined;
   pool?.on?.('createSuccess', (_id, resource) => {
-    if (typeof resource?.pragma === 'function') resource.pragma('synchronous = FULL');
+    if (typeof resource?.pragma === 'function')
+      resource.pragma('synchronous = FULL');
   });
   await knex.raw('PRAGMA journal_mode = WAL');
   await knex.raw('PRAGMA synchronous = FULL');

@@ -156,7 +156,9 @@ export function addModelVersionRoutes(
         // once the caller may register: the run's metrics and params, read from the
         // tracking server (none when it is not configured or the run cannot be read)
         const run =
-          runId && ctx.mlflowRunData ? await ctx.mlflowRunData(runId) : undefined;
+          runId && ctx.mlflowRunData
+            ? await ctx.mlflowRunData(runId)
+            : undefined;
         if (run) {
           input.metrics = run.metrics;
           input.params = run.params;

@@ -15,7 +15,9 @@ let trackingUrl = '';
 beforeAll(async () => {
   server = createServer((req, res) => {
     requested.push(req.url ?? '');
-    const runId = new URL(req.url ?? '/', 'http://x').searchParams.get('run_id');
+    const runId = new URL(req.url ?? '/', 'http://x').searchParams.get(
+      'run_id',
+    );
     const run = runId ? runs.get(runId) : undefined;
     res.setHeader('content-type', 'application/json');
     if (!run) {

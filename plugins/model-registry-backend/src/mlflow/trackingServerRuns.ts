@@ -32,7 +32,9 @@ const DEFAULT_TIMEOUT_SECONDS = 5;
 export function readTrackingServerOptions(
   config: Config,
 ): TrackingServerOptions | undefined {
-  const server = config.getOptionalConfig('modelRegistry.mlflow.trackingServer');
+  const server = config.getOptionalConfig(
+    'modelRegistry.mlflow.trackingServer',
+  );
   if (!server) return undefined;
   const baseUrl = server.getString('baseUrl').replace(/\/+$/, '');
   let url: URL;
@@ -131,9 +133,9 @@ export function createTrackingServerRunReader(
   logger: LoggerService,
 ): RunDataReader {
   return async runId => {
-    const url = `${options.baseUrl}/api/2.0/mlflow/runs/get?run_id=${encodeURIComponent(
-      runId,
-    )}`;
+    const url = `${
+      options.baseUrl
+    }/api/2.0/mlflow/runs/get?run_id=${encodeURIComponent(runId)}`;
     try {
       const response = await fetch(url, {
         headers: options.token
@@ -145,7 +147,10 @@ export function createTrackingServerRunReader(
         logger.warn(
           `MLflow run ${runId}: the tracking server answered ${
             response.status
-          } (${(await response.text()).slice(0, 200)}); the version registers without the run's metrics and params`,
+          } (${(await response.text()).slice(
+            0,
+            200,
+          )}); the version registers without the run's metrics and params`,
         );
         return undefined;
       }
