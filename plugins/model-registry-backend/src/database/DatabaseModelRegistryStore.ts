@@ -18,6 +18,7 @@ import * as modelTags from './modelTags';
 import * as models from './models';
 import {
   ChangeContext,
+  DecideContext,
   DescendantsOptions,
   FindLinkedVersionsOptions,
   LineageOptions,
@@ -25,9 +26,12 @@ import {
   ModelRegistryStore,
   ModelVersionPatch,
   NewModelVersion,
+  NewPromotionRequest,
+  PromotionRequestStatus,
   RegisterVersionContext,
   VersionsOfRunsOptions,
 } from './ModelRegistryStore';
+import * as promotionRequests from './promotionRequests';
 import * as stages from './stages';
 import * as versions from './versions';
 import * as versionsOfRuns from './versionsOfRuns';
@@ -231,6 +235,60 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
 
   getApiModel(modelRef: string) {
     return models.getApiModel(this.db, modelRef);
+  }
+
+  openPromotionRequest(
+    modelRef: string,
+    input: NewPromotionRequest,
+    context: ChangeContext,
+  ) {
+    return promotionRequests.openPromotionRequest(
+      this.db,
+      modelRef,
+      input,
+      context,
+    );
+  }
+
+  getPromotionRequest(modelRef: string, id: number) {
+    return promotionRequests.getPromotionRequest(this.db, modelRef, id);
+  }
+
+  listPromotionRequests(options: {
+    modelRef?: string;
+    status?: PromotionRequestStatus;
+    limit: number;
+    cursor?: string;
+  }) {
+    return promotionRequests.listPromotionRequests(
+      this.db,
+      this.cursors,
+      options,
+    );
+  }
+
+  decidePromotionRequest(
+    modelRef: string,
+    id: number,
+    decision: 'approve' | 'reject',
+    context: DecideContext,
+  ) {
+    return promotionRequests.decidePromotionRequest(
+      this.db,
+      modelRef,
+      id,
+      decision,
+      context,
+    );
+  }
+
+  cancelPromotionRequest(modelRef: string, id: number, context: ChangeContext) {
+    return promotionRequests.cancelPromotionRequest(
+      this.db,
+      modelRef,
+      id,
+      context,
+    );
   }
 
   getModelOverviews(modelRefs: string[], ofStages: string[]) {

@@ -13,10 +13,25 @@ import { ModelVersionPatch as GeneratedModelVersionPatch } from '../schema/opena
 import { NewModelVersion as GeneratedNewModelVersion } from '../schema/openapi/generated/models/NewModelVersion.model';
 
 import type { ModelOverview } from './modelOverviews';
+import type {
+  DecideContext,
+  DecisionResult,
+  NewPromotionRequest,
+  PromotionRequest,
+  PromotionRequestStatus,
+} from './promotionRequests';
 import type { VersionsOfRunsOptions } from './versionsOfRuns';
 
 export { IdempotencyKeyReusedError } from './idempotency';
 export type { ModelOverview } from './modelOverviews';
+export type {
+  DecideContext,
+  DecisionResult,
+  NewPromotionRequest,
+  PromotionDecision,
+  PromotionRequest,
+  PromotionRequestStatus,
+} from './promotionRequests';
 export type { VersionsOfRunsOptions } from './versionsOfRuns';
 
 /** What a caller supplies to register a version (validated before it reaches the store). */
@@ -351,8 +366,47 @@ export interface ModelTagStore {
 }
 
 /** The registry's storage: SQL and nothing else; callers validate and authorize. */
+/** Promotion requests and their approvals (issue 10); see promotionRequests.ts. */
+export interface PromotionRequestStore {
+  /** Opens a request; at most one open request per version and stage (ConflictError). */
+  openPromotionRequest(
+    modelRef: string,
+    input: NewPromotionRequest,
+    context: ChangeContext,
+  ): Promise<PromotionRequest>;
+
+  getPromotionRequest(
+    modelRef: string,
+    id: number,
+  ): Promise<PromotionRequest | undefined>;
+
+  /** Newest first; all models when no modelRef. */
+  listPromotionRequests(options: {
+    modelRef?: string;
+    status?: PromotionRequestStatus;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<PromotionRequest>>;
+
+  /** Approves or rejects; the last approval needed executes the promotion atomically. */
+  decidePromotionRequest(
+    modelRef: string,
+    id: number,
+    decision: 'approve' | 'reject',
+    context: DecideContext,
+  ): Promise<DecisionResult>;
+
+  /** Cancels an open request (its requester only). */
+  cancelPromotionRequest(
+    modelRef: string,
+    id: number,
+    context: ChangeContext,
+  ): Promise<PromotionRequest>;
+}
+
 export interface ModelRegistryStore
   extends VersionStore,
+    PromotionRequestStore,
     ModelTagStore,
     StageStore,
     AliasStore,

@@ -6,25 +6,15 @@
  * PostgreSQL only: knex runs SQLite on a single connection and drops FOR UPDATE there,
  * so these races cannot happen (nor be tested) on SQLite.
  */
-import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { DEFAULT_STAGE_RULES } from '@model-registry/plugin-model-registry-common';
-import knexFactory, { Knex } from 'knex';
-import { DatabaseModelRegistryStore } from './DatabaseModelRegistryStore';
+import { PG_ENV, replicaHarness } from './__testUtils__/replicas';
 
 jest.setTimeout(120_000);
 
-const PG_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 const rules = DEFAULT_STAGE_RULES;
 const ctx = { actor: 'user:default/alice', stageRules: rules };
 const alice = { actor: 'user:default/alice' };
-
-type Replicas = {
-  knex: Knex;
-  stores: DatabaseModelRegistryStore[];
-  /** The store of replica i modulo the number of replicas. */
-  at(i: number): DatabaseModelRegistryStore;
-};
 
 function input(n: number) {
   return { source: `s3://models/${n}` };
@@ -42,50 +32,15 @@ function fulfilled<T>(results: PromiseSettledResult<T>[]): T[] {
     .map(r => r.value);
 }
 
-const databases = TestDatabases.create({
-  ids: ['POSTGRES_15'],
-  disableDocker: true,
-});
-const onPostgres = databases.supports('POSTGRES_15');
+const { onPostgres, extraPools, createReplicas, closeExtraPools } =
+  replicaHarness();
 
 (onPostgres ? describe : describe.skip)(
   `DatabaseModelRegistryStore under concurrency${
     onPostgres ? '' : ` (skipped: needs PostgreSQL, set ${PG_ENV})`
   }`,
   () => {
-    const extraPools: Knex[] = [];
-
-    /** A fresh database with the schema, and a store on each of three separate pools. */
-    async function createReplicas(): Promise<Replicas> {
-      const knex = await databases.init('POSTGRES_15');
-      await DatabaseModelRegistryStore.migrate(knex);
-      const connection = (knex.client.config as Knex.Config).connection as
-        | Knex.PgConnectionConfig
-        | string;
-      const others = [1, 2].map(() =>
-        knexFactory({
-          client: 'pg',
-          connection:
-            typeof connection === 'string' ? connection : { ...connection },
-          pool: { min: 0, max: 5, acquireTimeoutMillis: 60_000 },
-        }),
-      );
-      extraPools.push(...others);
-      const stores = await Promise.all(
-        [knex, ...others].map(k =>
-          DatabaseModelRegistryStore.createFromKnex(k, {
-            skipMigrations: true,
-          }),
-        ),
-      );
-      return { knex, stores, at: (i: number) => stores[i % stores.length] };
-    }
-
-    afterEach(async () => {
-      // Before TestDatabases drops the databases: PostgreSQL waits for, then refuses to drop,
-      // a database that still has connections.
-      await Promise.all(extraPools.splice(0).map(k => k.destroy()));
-    });
+    afterEach(closeExtraPools);
 
     it('uses three separate pools on one database', async () => {
       const { stores, knex } = await createReplicas();
