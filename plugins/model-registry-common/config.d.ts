@@ -23,6 +23,35 @@ export interface Config {
        * @visibility frontend
        */
       archived?: string;
+      /**
+       * Stages a version enters only through approved promotion requests, by stage name
+       * (docs/governance.md). None by default.
+       */
+      approvals?: {
+        [stage: string]: {
+          /**
+           * Distinct approvers needed, 1 to 10; the requester never counts.
+           * @visibility frontend
+           */
+          required: number;
+          /**
+           * Whether the requester's own approval counts. Default false.
+           * @visibility frontend
+           */
+          allowSelfApproval?: boolean;
+          /**
+           * Hours after which an open request expires. Default: never.
+           * @visibility frontend
+           */
+          expiresAfterHours?: number;
+          /**
+           * `break-glass`: holders of the promote permission may still move a version in
+           * directly with a reason; `never` (default): only through approved requests.
+           * @visibility frontend
+           */
+          directPromotion?: 'never' | 'break-glass';
+        };
+      };
     };
     /** The naming rule for MLModel entity names. */
     naming?: {

@@ -31,10 +31,34 @@ export const modelVersionStagePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Move a version into a protected stage (by default: production). @public */
+/*
+ * The governance permissions below carry no `action` attribute: a policy branch written for
+ * ordinary catalog-entity updates (`permission.attributes.action === 'update'`) does not
+ * grant them by accident. They are still catalog-entity resource permissions on the
+ * model's ref, so a policy can answer them with the catalog's rules (is-entity-owner).
+ */
+
+/**
+ * Move a version into a protected stage (by default: production) directly; where the stage
+ * needs approvals, only as a break-glass promotion (docs/governance.md). @public
+ */
 export const modelVersionPromoteProductionPermission = createPermission({
   name: 'model-registry.version.promote-production',
-  attributes: { action: 'update' },
+  attributes: {},
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Request the promotion of a version into a stage that needs approvals. @public */
+export const modelPromotionRequestPermission = createPermission({
+  name: 'model-registry.promotion.request',
+  attributes: {},
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Approve or reject another user's promotion request. @public */
+export const modelPromotionApprovePermission = createPermission({
+  name: 'model-registry.promotion.approve',
+  attributes: {},
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
@@ -71,6 +95,8 @@ export const modelRegistryPermissions: Permission[] = [
   modelVersionUpdatePermission,
   modelVersionStagePermission,
   modelVersionPromoteProductionPermission,
+  modelPromotionRequestPermission,
+  modelPromotionApprovePermission,
   modelAliasManagePermission,
   modelVersionDeletePermission,
   modelCreatePermission,

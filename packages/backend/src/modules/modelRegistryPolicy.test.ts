@@ -4,6 +4,8 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   modelCreatePermission,
+  modelPromotionApprovePermission,
+  modelPromotionRequestPermission,
   modelVersionPromoteProductionPermission,
   modelVersionRegisterPermission,
   modelVersionStagePermission,
@@ -44,7 +46,26 @@ describe('ModelRegistryExamplePolicy', () => {
     ).toEqual({ result: AuthorizeResult.DENY });
   });
 
-  it.each([modelVersionRegisterPermission, modelVersionStagePermission])(
+  it('lets only platform members approve promotion requests', async () => {
+    expect(
+      await policy.handle(
+        { permission: modelPromotionApprovePermission },
+        carol,
+      ),
+    ).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(
+      await policy.handle(
+        { permission: modelPromotionApprovePermission },
+        alice,
+      ),
+    ).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it.each([
+    modelVersionRegisterPermission,
+    modelVersionStagePermission,
+    modelPromotionRequestPermission,
+  ])(
     'gives $name to the owners of the model, decided by the catalog on the entity',
     async permission => {
       const decision = await policy.handle({ permission }, alice);

@@ -18,6 +18,8 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   modelAliasManagePermission,
   modelDeletePermission,
+  modelPromotionApprovePermission,
+  modelPromotionRequestPermission,
   modelVersionDeletePermission,
   modelVersionPromoteProductionPermission,
   modelVersionRegisterPermission,
@@ -29,6 +31,7 @@ import {
 export const PLATFORM_GROUP = 'group:default/platform-ml';
 
 const OWNER_PERMISSIONS = [
+  modelPromotionRequestPermission,
   modelVersionRegisterPermission,
   modelVersionUpdatePermission,
   modelVersionStagePermission,
@@ -37,10 +40,18 @@ const OWNER_PERMISSIONS = [
   modelDeletePermission,
 ];
 
+/** Permissions only members of the platform group hold (on every model). */
+const PLATFORM_PERMISSIONS = [
+  modelVersionPromoteProductionPermission,
+  modelPromotionApprovePermission,
+];
+
 /**
  * The example portal's policy: a model's owners may register, update, stage, alias and
- * delete its versions (the catalog's is-entity-owner rule on the MLModel entity); only
- * members of the platform group may promote to production. Everything else is allowed.
+ * delete its versions and request their promotion (the catalog's is-entity-owner rule on
+ * the MLModel entity); only members of the platform group may promote to production
+ * directly and approve promotion requests (never their own: the registry refuses that).
+ * Everything else is allowed.
  */
 export class ModelRegistryExamplePolicy implements PermissionPolicy {
   async handle(
@@ -48,9 +59,7 @@ export class ModelRegistryExamplePolicy implements PermissionPolicy {
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const claims = user?.info.ownershipEntityRefs ?? [];
-    if (
-      isPermission(request.permission, modelVersionPromoteProductionPermission)
-    ) {
+    if (PLATFORM_PERMISSIONS.some(p => isPermission(request.permission, p))) {
       return {
         result: claims.includes(PLATFORM_GROUP)
           ? AuthorizeResult.ALLOW

@@ -1,4 +1,5 @@
 import {
+  approvalRuleOf,
   formatMLModelValidationIssues,
   ModelVersion,
   modelVersionDeletePermission,
@@ -251,6 +252,16 @@ export function addModelVersionRoutes(
       const number = versionParam(params);
       const stage = stages.fromMlflow(requiredString(params, 'stage'));
       const archiveExisting = booleanParam(params, 'archive_existing_versions');
+      const approvals = approvalRuleOf(stageRules, stage);
+      if (approvals) {
+        // MLflow's transition has no request; the native API opens one (docs/governance.md)
+        throw new MlflowError(
+          'INVALID_STATE',
+          `${stages.toMlflow(stage)} needs ${approvals.required} approval${
+            approvals.required === 1 ? '' : 's'
+          } in this registry: request the promotion (POST /api/model-registry/models/<namespace>/<name>/versions/<version>/promotion-requests) and have it approved`,
+        );
+      }
       if (
         archiveExisting &&
         (stage === stageRules.stages[0] || stage === stageRules.archivedStage)

@@ -1,6 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
+  approvalRuleOf,
   checkStage,
   isProtectedStage,
   modelVersionPromoteProductionPermission,
@@ -20,10 +21,45 @@ export async function authorizeStageChange(deps: {
   modelRef: string;
   stage: string;
   credentials: BackstageCredentials;
+  /** A break-glass promotion into a stage that needs approvals, with its reason. */
+  breakGlass?: { reason?: string };
 }) {
-  const { access, stageRules, modelRef, stage, credentials } = deps;
+  const { access, stageRules, modelRef, stage, credentials, breakGlass } = deps;
   const problem = checkStage(stageRules, stage);
   if (problem) throw new InputError(`stage ${problem}`);
+  const approvals = approvalRuleOf(stageRules, stage);
+  if (approvals) {
+    // a stage that needs approvals is entered through an approved request, or, where
+    // config allows it, by a break-glass promotion with a reason
+    if (!breakGlass) {
+      throw new ConflictError(
+        `${stage} needs ${approvals.required} approval${
+          approvals.required === 1 ? '' : 's'
+        }: request the promotion (POST …/versions/{version}/promotion-requests) and have it approved`,
+      );
+    }
+    if (approvals.directPromotion !== 'break-glass') {
+      throw new InputError(
+        `breakGlass: ${stage} takes no direct promotion (modelRegistry.stages.approvals.${stage}.directPromotion is "never")`,
+      );
+    }
+    if (!breakGlass.reason?.trim()) {
+      throw new InputError(
+        'comment: a break-glass promotion needs its reason as the comment',
+      );
+    }
+    await access.authorize(
+      modelVersionPromoteProductionPermission,
+      modelRef,
+      credentials,
+    );
+    return;
+  }
+  if (breakGlass) {
+    throw new InputError(
+      `breakGlass: ${stage} needs no approval; move the version without breakGlass`,
+    );
+  }
   await access.authorize(
     isProtectedStage(stageRules, stage)
       ? modelVersionPromoteProductionPermission

@@ -11,6 +11,7 @@ import { addEntityProviderRoutes } from './routes/entityProvider';
 import { addHistoryRoutes } from './routes/history';
 import { addLineageRoutes } from './routes/lineage';
 import { addModelRoutes } from './routes/models';
+import { addPromotionRequestRoutes } from './routes/promotionRequests';
 import { addStageRoutes } from './routes/stages';
 import { addVersionRoutes } from './routes/versions';
 import { specRequestRules } from './specRequestRules';
@@ -53,6 +54,7 @@ export async function createRouter(
   addModelRoutes(api, ctx);
   addVersionRoutes(api, ctx);
   addStageRoutes(api, ctx);
+  addPromotionRequestRoutes(api, ctx);
   addAliasRoutes(api, ctx);
   addLineageRoutes(api, ctx);
   addHistoryRoutes(api, ctx);

@@ -15,6 +15,8 @@ const TABLES = [
   'history',
   'model_registry_secrets',
   'model_tags',
+  'promotion_requests',
+  'promotion_decisions',
 ];
 
 const MIGRATIONS = [
@@ -22,6 +24,7 @@ const MIGRATIONS = [
   '20261128120000_summary_counters_and_sort_indexes.js',
   '20261201000000_cursor_key_and_scoped_idempotency.js',
   '20261202000000_model_tags.js',
+  '20261203000000_promotion_requests.js',
 ];
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 

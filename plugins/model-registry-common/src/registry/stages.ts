@@ -10,6 +10,35 @@ export interface StageRules {
   singleOccupancyStages: string[];
   /** Stages that need the promote-production permission rather than the stage permission. */
   protectedStages: string[];
+  /**
+   * Stages a version enters only through an approved promotion request
+   * (`modelRegistry.stages.approvals.<stage>`); none when absent.
+   */
+  approvals?: Record<string, StageApprovalRule>;
+}
+
+/** How a stage's promotion requests are approved. @public */
+export interface StageApprovalRule {
+  /** Distinct approvers needed (the requester never counts unless allowSelfApproval). */
+  required: number;
+  /** Whether the requester's own approval counts; default false. */
+  allowSelfApproval: boolean;
+  /** Hours after which an open request expires; none when absent. */
+  expiresAfterHours?: number;
+  /**
+   * `break-glass`: a user with the stage's promote permission may still move a version in
+   * directly, giving a reason (recorded as a break-glass promotion); `never` (default): only
+   * through an approved request.
+   */
+  directPromotion: 'never' | 'break-glass';
+}
+
+/** The approval rule of a stage, or undefined when it is entered directly. @public */
+export function approvalRuleOf(
+  rules: StageRules,
+  stage: string,
+): StageApprovalRule | undefined {
+  return rules.approvals?.[stage];
 }
 
 /** The default stages: none → staging → production → archived, production single and protected. @public */
@@ -57,7 +86,61 @@ export function createStageRules(rules: StageRules): StageRules {
   if (rules.stages[0] === rules.archivedStage) {
     throw new Error(`${key}.archived cannot be the initial stage`);
   }
+  for (const [stage, rule] of Object.entries(rules.approvals ?? {})) {
+    known(`approvals.${stage}`, stage);
+    if (stage === rules.stages[0] || stage === rules.archivedStage) {
+      throw new Error(
+        `${key}.approvals.${stage}: the initial and the archived stage cannot need approvals`,
+      );
+    }
+    if (
+      !Number.isInteger(rule.required) ||
+      rule.required < 1 ||
+      rule.required > 10
+    ) {
+      throw new Error(
+        `${key}.approvals.${stage}.required must be an integer from 1 to 10`,
+      );
+    }
+    if (rule.expiresAfterHours !== undefined && !(rule.expiresAfterHours > 0)) {
+      throw new Error(
+        `${key}.approvals.${stage}.expiresAfterHours must be a positive number`,
+      );
+    }
+    if (!['never', 'break-glass'].includes(rule.directPromotion)) {
+      throw new Error(
+        `${key}.approvals.${stage}.directPromotion must be "never" or "break-glass"`,
+      );
+    }
+  }
   return rules;
+}
+
+function readApprovals(
+  stages: Config,
+): Record<string, StageApprovalRule> | undefined {
+  const approvals = stages.getOptionalConfig('approvals');
+  if (!approvals) return undefined;
+  return Object.fromEntries(
+    approvals.keys().map(stage => {
+      const rule = approvals.getConfig(stage);
+      const directPromotion =
+        rule.getOptionalString('directPromotion') ?? 'never';
+      return [
+        stage,
+        {
+          required: rule.getNumber('required'),
+          allowSelfApproval:
+            rule.getOptionalBoolean('allowSelfApproval') ?? false,
+          ...(rule.has('expiresAfterHours')
+            ? { expiresAfterHours: rule.getNumber('expiresAfterHours') }
+            : {}),
+          directPromotion:
+            directPromotion as StageApprovalRule['directPromotion'],
+        },
+      ];
+    }),
+  );
 }
 
 /** Reads `modelRegistry.stages` from config, falling back to the defaults. @public */
@@ -78,6 +161,7 @@ export function readStageRules(config: Config): StageRules {
     singleOccupancyStages,
     protectedStages:
       stages.getOptionalStringArray('protected') ?? singleOccupancyStages,
+    ...(stages.has('approvals') ? { approvals: readApprovals(stages) } : {}),
   });
 }
 

@@ -10,11 +10,11 @@ export function addStageRoutes(router: RegistryRouter, ctx: RouteContext) {
     '/models/:namespace/:name/versions/:version/stage',
     async (req, res) => {
       const number = Number(req.params.version);
-      const { stage, comment } = req.body;
+      const { stage, comment, breakGlass } = req.body;
       const result = await frame.mutateModel(
         req,
         'version.stage',
-        { version: number, stage },
+        { version: number, stage, ...(breakGlass ? { breakGlass } : {}) },
         async ({ modelRef, credentials }) => {
           await authorizeStageChange({
             access,
@@ -22,10 +22,11 @@ export function addStageRoutes(router: RegistryRouter, ctx: RouteContext) {
             modelRef,
             stage,
             credentials,
+            ...(breakGlass ? { breakGlass: { reason: comment } } : {}),
           });
           return store.transitionStage(modelRef, number, stage, {
             actor: actorOf(credentials),
-            comment,
+            comment: breakGlass ? `Break-glass promotion: ${comment}` : comment,
             stageRules,
           });
         },

@@ -67,6 +67,28 @@ export const spec = {
           maxLength: 255,
         },
       },
+      requestId: {
+        name: 'requestId',
+        in: 'path',
+        required: true,
+        description: "A promotion request's id, a canonical decimal integer.",
+        schema: {
+          type: 'integer',
+          format: 'int32',
+          minimum: 1,
+          maximum: 2147483647,
+        },
+      },
+      requestStatus: {
+        name: 'status',
+        in: 'query',
+        required: false,
+        description:
+          'Only requests in this state (`expired` are open requests past their expiry).',
+        schema: {
+          $ref: '#/components/schemas/PromotionRequestStatus',
+        },
+      },
       limit: {
         name: 'limit',
         in: 'query',
@@ -606,6 +628,153 @@ export const spec = {
           },
           comment: {
             $ref: '#/components/schemas/Comment',
+          },
+          breakGlass: {
+            type: 'boolean',
+            description:
+              'Into a stage that needs approvals, where its directPromotion is break-glass, a direct promotion by a holder of the promote permission; the comment is the required reason.',
+          },
+        },
+      },
+      PromotionRequestStatus: {
+        type: 'string',
+        enum: ['open', 'executed', 'rejected', 'cancelled', 'expired'],
+      },
+      PromotionDecision: {
+        type: 'object',
+        required: ['decidedBy', 'decision', 'decidedAt'],
+        properties: {
+          decidedBy: {
+            type: 'string',
+          },
+          decision: {
+            type: 'string',
+            enum: ['approve', 'reject'],
+          },
+          comment: {
+            type: 'string',
+          },
+          decidedAt: {
+            type: 'string',
+          },
+        },
+      },
+      PromotionRequest: {
+        type: 'object',
+        required: [
+          'id',
+          'modelRef',
+          'version',
+          'stage',
+          'status',
+          'requestedBy',
+          'requiredApprovals',
+          'approvals',
+          'decisions',
+          'createdAt',
+          'updatedAt',
+        ],
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          modelRef: {
+            type: 'string',
+          },
+          version: {
+            type: 'integer',
+          },
+          stage: {
+            type: 'string',
+          },
+          status: {
+            $ref: '#/components/schemas/PromotionRequestStatus',
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          comment: {
+            type: 'string',
+          },
+          requiredApprovals: {
+            type: 'integer',
+          },
+          approvals: {
+            type: 'integer',
+            description: 'Distinct users who approved so far.',
+          },
+          decisions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PromotionDecision',
+            },
+          },
+          gateResults: {},
+          createdAt: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          expiresAt: {
+            type: 'string',
+          },
+          closedAt: {
+            type: 'string',
+          },
+          closedBy: {
+            type: 'string',
+          },
+        },
+      },
+      PromotionRequestInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['stage'],
+        properties: {
+          stage: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 63,
+          },
+          comment: {
+            $ref: '#/components/schemas/Comment',
+          },
+        },
+      },
+      PromotionDecisionInput: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          comment: {
+            $ref: '#/components/schemas/Comment',
+          },
+        },
+      },
+      PromotionRequestPage: {
+        type: 'object',
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/PromotionRequest',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+          },
+        },
+      },
+      PromotionDecisionResult: {
+        type: 'object',
+        required: ['request'],
+        properties: {
+          request: {
+            $ref: '#/components/schemas/PromotionRequest',
+          },
+          executed: {
+            $ref: '#/components/schemas/StageTransitionResult',
           },
         },
       },
@@ -1315,6 +1484,234 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/StageTransitionResult',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/models/{namespace}/{name}/versions/{version}/promotion-requests': {
+      post: {
+        operationId: 'OpenPromotionRequest',
+        description:
+          'Requests the promotion of the version into a stage that needs approvals (modelRegistry.stages.approvals); at most one open request per version and stage.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/version',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PromotionRequestInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The open request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/models/{namespace}/{name}/promotion-requests': {
+      get: {
+        operationId: 'ListModelPromotionRequests',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/requestStatus',
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The model's promotion requests, newest first.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequestPage',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/models/{namespace}/{name}/promotion-requests/{requestId}': {
+      get: {
+        operationId: 'GetPromotionRequest',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The request with its decisions.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/models/{namespace}/{name}/promotion-requests/{requestId}/approve': {
+      post: {
+        operationId: 'ApprovePromotionRequest',
+        description:
+          "Approves another user's request; the approval that reaches the required number executes the promotion in the same transaction.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PromotionDecisionInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'The request, and the promotion when this approval executed it.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionDecisionResult',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/models/{namespace}/{name}/promotion-requests/{requestId}/reject': {
+      post: {
+        operationId: 'RejectPromotionRequest',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/PromotionDecisionInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The rejected request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionDecisionResult',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/models/{namespace}/{name}/promotion-requests/{requestId}/cancel': {
+      post: {
+        operationId: 'CancelPromotionRequest',
+        description: 'Cancels an open request; only its requester may.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/requestId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The cancelled request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequest',
                 },
               },
             },

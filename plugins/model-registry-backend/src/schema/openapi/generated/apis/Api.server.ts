@@ -24,6 +24,12 @@ import { ModelVersionPatch } from '../models/ModelVersionPatch.model';
 import { ModelVersionStatus } from '../models/ModelVersionStatus.model';
 import { NewModel } from '../models/NewModel.model';
 import { NewModelVersion } from '../models/NewModelVersion.model';
+import { PromotionDecisionInput } from '../models/PromotionDecisionInput.model';
+import { PromotionDecisionResult } from '../models/PromotionDecisionResult.model';
+import { PromotionRequest } from '../models/PromotionRequest.model';
+import { PromotionRequestInput } from '../models/PromotionRequestInput.model';
+import { PromotionRequestPage } from '../models/PromotionRequestPage.model';
+import { PromotionRequestStatus } from '../models/PromotionRequestStatus.model';
 import { RegisteredModel } from '../models/RegisteredModel.model';
 import { SetAlias200Response } from '../models/SetAlias200Response.model';
 import { StageTransition } from '../models/StageTransition.model';
@@ -40,6 +46,29 @@ export type AddLineage = {
   };
   body: AddLineageRequest;
   response: AddLineage201Response | Error;
+};
+/**
+ * @public
+ */
+export type ApprovePromotionRequest = {
+  path: {
+    namespace: string;
+    name: string;
+    requestId: number;
+  };
+  body: PromotionDecisionInput;
+  response: PromotionDecisionResult | Error;
+};
+/**
+ * @public
+ */
+export type CancelPromotionRequest = {
+  path: {
+    namespace: string;
+    name: string;
+    requestId: number;
+  };
+  response: PromotionRequest | Error;
 };
 /**
  * @public
@@ -154,6 +183,17 @@ export type GetModelsByRefs = {
 /**
  * @public
  */
+export type GetPromotionRequest = {
+  path: {
+    namespace: string;
+    name: string;
+    requestId: number;
+  };
+  response: PromotionRequest | Error;
+};
+/**
+ * @public
+ */
 export type GetVersion = {
   path: {
     namespace: string;
@@ -210,6 +250,21 @@ export type ListModelHistory = {
 /**
  * @public
  */
+export type ListModelPromotionRequests = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  query: {
+    status?: PromotionRequestStatus;
+    limit?: number;
+    cursor?: string;
+  };
+  response: PromotionRequestPage | Error;
+};
+/**
+ * @public
+ */
 export type ListModels = {
   query: {
     limit?: number;
@@ -260,6 +315,18 @@ export type ListVersions = {
 /**
  * @public
  */
+export type OpenPromotionRequest = {
+  path: {
+    namespace: string;
+    name: string;
+    version: number;
+  };
+  body: PromotionRequestInput;
+  response: PromotionRequest | Error;
+};
+/**
+ * @public
+ */
 export type RegisterModel = {
   body: NewModel;
   query: {
@@ -280,6 +347,18 @@ export type RegisterVersion = {
     idempotencyKey?: string;
   };
   response: ModelVersion | ModelVersion | Error;
+};
+/**
+ * @public
+ */
+export type RejectPromotionRequest = {
+  path: {
+    namespace: string;
+    name: string;
+    requestId: number;
+  };
+  body: PromotionDecisionInput;
+  response: PromotionDecisionResult | Error;
 };
 /**
  * @public
@@ -321,6 +400,10 @@ export type UpdateVersion = {
 export type EndpointMap = {
   '#post|/models/{namespace}/{name}/versions/{version}/lineage': AddLineage;
 
+  '#post|/models/{namespace}/{name}/promotion-requests/{requestId}/approve': ApprovePromotionRequest;
+
+  '#post|/models/{namespace}/{name}/promotion-requests/{requestId}/cancel': CancelPromotionRequest;
+
   '#_delete|/models/{namespace}/{name}/aliases/{alias}': DeleteAlias;
 
   '#_delete|/models/{namespace}/{name}': DeleteModel;
@@ -339,6 +422,8 @@ export type EndpointMap = {
 
   '#post|/models/by-refs': GetModelsByRefs;
 
+  '#get|/models/{namespace}/{name}/promotion-requests/{requestId}': GetPromotionRequest;
+
   '#get|/models/{namespace}/{name}/versions/{version}': GetVersion;
 
   '#get|/models/{namespace}/{name}/aliases/{alias}': GetVersionByAlias;
@@ -349,15 +434,21 @@ export type EndpointMap = {
 
   '#get|/models/{namespace}/{name}/history': ListModelHistory;
 
+  '#get|/models/{namespace}/{name}/promotion-requests': ListModelPromotionRequests;
+
   '#get|/models': ListModels;
 
   '#get|/models/{namespace}/{name}/versions/{version}/history': ListVersionHistory;
 
   '#get|/models/{namespace}/{name}/versions': ListVersions;
 
+  '#post|/models/{namespace}/{name}/versions/{version}/promotion-requests': OpenPromotionRequest;
+
   '#post|/models': RegisterModel;
 
   '#post|/models/{namespace}/{name}/versions': RegisterVersion;
+
+  '#post|/models/{namespace}/{name}/promotion-requests/{requestId}/reject': RejectPromotionRequest;
 
   '#put|/models/{namespace}/{name}/aliases/{alias}': SetAlias;
 

@@ -10,4 +10,8 @@
 export interface StageTransition {
   stage: string;
   comment?: string;
+  /**
+   * Into a stage that needs approvals, where its directPromotion is break-glass, a direct promotion by a holder of the promote permission; the comment is the required reason.
+   */
+  breakGlass?: boolean;
 }

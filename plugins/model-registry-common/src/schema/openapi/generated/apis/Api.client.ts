@@ -29,6 +29,12 @@ import { ModelVersionPatch } from '../models/ModelVersionPatch.model';
 import { ModelVersionStatus } from '../models/ModelVersionStatus.model';
 import { NewModel } from '../models/NewModel.model';
 import { NewModelVersion } from '../models/NewModelVersion.model';
+import { PromotionDecisionInput } from '../models/PromotionDecisionInput.model';
+import { PromotionDecisionResult } from '../models/PromotionDecisionResult.model';
+import { PromotionRequest } from '../models/PromotionRequest.model';
+import { PromotionRequestInput } from '../models/PromotionRequestInput.model';
+import { PromotionRequestPage } from '../models/PromotionRequestPage.model';
+import { PromotionRequestStatus } from '../models/PromotionRequestStatus.model';
 import { RegisteredModel } from '../models/RegisteredModel.model';
 import { SetAlias200Response } from '../models/SetAlias200Response.model';
 import { StageTransition } from '../models/StageTransition.model';
@@ -61,6 +67,27 @@ export type AddLineage = {
     version: number;
   };
   body: AddLineageRequest;
+};
+/**
+ * @public
+ */
+export type ApprovePromotionRequest = {
+  path: {
+    namespace: string;
+    name: string;
+    requestId: number;
+  };
+  body: PromotionDecisionInput;
+};
+/**
+ * @public
+ */
+export type CancelPromotionRequest = {
+  path: {
+    namespace: string;
+    name: string;
+    requestId: number;
+  };
 };
 /**
  * @public
@@ -166,6 +193,16 @@ export type GetModelsByRefs = {
 /**
  * @public
  */
+export type GetPromotionRequest = {
+  path: {
+    namespace: string;
+    name: string;
+    requestId: number;
+  };
+};
+/**
+ * @public
+ */
 export type GetVersion = {
   path: {
     namespace: string;
@@ -210,6 +247,20 @@ export type ListModelHistory = {
     name: string;
   };
   query: {
+    limit?: number;
+    cursor?: string;
+  };
+};
+/**
+ * @public
+ */
+export type ListModelPromotionRequests = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  query: {
+    status?: PromotionRequestStatus;
     limit?: number;
     cursor?: string;
   };
@@ -264,6 +315,17 @@ export type ListVersions = {
 /**
  * @public
  */
+export type OpenPromotionRequest = {
+  path: {
+    namespace: string;
+    name: string;
+    version: number;
+  };
+  body: PromotionRequestInput;
+};
+/**
+ * @public
+ */
 export type RegisterModel = {
   body: NewModel;
   query: {
@@ -282,6 +344,17 @@ export type RegisterVersion = {
   header: {
     idempotencyKey?: string;
   };
+};
+/**
+ * @public
+ */
+export type RejectPromotionRequest = {
+  path: {
+    namespace: string;
+    name: string;
+    requestId: number;
+  };
+  body: PromotionDecisionInput;
 };
 /**
  * @public
@@ -360,6 +433,68 @@ export class DefaultApiClient {
       },
       method: 'POST',
       body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Approves another user\'s request; the approval that reaches the required number executes the promotion in the same transaction.
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   * @param requestId - A promotion request\&#39;s id, a canonical decimal integer.
+   * @param promotionDecisionInput -
+   */
+  public async approvePromotionRequest(
+    // @ts-ignore
+    request: ApprovePromotionRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PromotionDecisionResult>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/promotion-requests/{requestId}/approve`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+      requestId: request.path.requestId,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Cancels an open request; only its requester may.
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   * @param requestId - A promotion request\&#39;s id, a canonical decimal integer.
+   */
+  public async cancelPromotionRequest(
+    // @ts-ignore
+    request: CancelPromotionRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PromotionRequest>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/promotion-requests/{requestId}/cancel`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+      requestId: request.path.requestId,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
     });
   }
 
@@ -632,6 +767,35 @@ export class DefaultApiClient {
   /**
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
+   * @param requestId - A promotion request\&#39;s id, a canonical decimal integer.
+   */
+  public async getPromotionRequest(
+    // @ts-ignore
+    request: GetPromotionRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PromotionRequest>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/promotion-requests/{requestId}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+      requestId: request.path.requestId,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
    * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
    */
   public async getVersion(
@@ -772,6 +936,37 @@ export class DefaultApiClient {
   }
 
   /**
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   * @param status - Only requests in this state (&#x60;expired&#x60; are open requests past their expiry).
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
+   */
+  public async listModelPromotionRequests(
+    // @ts-ignore
+    request: ListModelPromotionRequests,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PromotionRequestPage>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/promotion-requests{?status,limit,cursor}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * Models the caller can read, with their registry summary (one catalog query and one round of registry queries per page).
    * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
    * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
@@ -872,6 +1067,38 @@ export class DefaultApiClient {
   }
 
   /**
+   * Requests the promotion of the version into a stage that needs approvals (modelRegistry.stages.approvals); at most one open request per version and stage.
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
+   * @param promotionRequestInput -
+   */
+  public async openPromotionRequest(
+    // @ts-ignore
+    request: OpenPromotionRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PromotionRequest>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/versions/{version}/promotion-requests`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+      version: request.path.version,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
    * Registers a model through the API; the catalog module\'s entity provider makes it an MLModel entity.
    * @param newModel -
    * @param dryRun - Check only (validation, permission, conflicts) and write nothing; answers 200 with the entity that would be registered.
@@ -923,6 +1150,37 @@ export class DefaultApiClient {
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {
         ...request.header,
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   * @param requestId - A promotion request\&#39;s id, a canonical decimal integer.
+   * @param promotionDecisionInput -
+   */
+  public async rejectPromotionRequest(
+    // @ts-ignore
+    request: RejectPromotionRequest,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PromotionDecisionResult>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/promotion-requests/{requestId}/reject`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+      requestId: request.path.requestId,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
         'Content-Type': 'application/json',
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },

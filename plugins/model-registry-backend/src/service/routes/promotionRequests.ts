@@ -1,0 +1,147 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  approvalRuleOf,
+  checkStage,
+  modelPromotionApprovePermission,
+  modelPromotionRequestPermission,
+} from '@model-registry/plugin-model-registry-common';
+import { actorOf } from '../actor';
+import { pageLimit } from '../paging';
+import { RegistryRouter, RouteContext } from '../RouteContext';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Promotion requests of a model (docs/governance.md): open, list, read, approve, reject,
+ * cancel. Reading follows the catalog; opening needs model-registry.promotion.request,
+ * deciding model-registry.promotion.approve, cancelling being the requester.
+ */
+export function addPromotionRequestRoutes(
+  router: RegistryRouter,
+  ctx: RouteContext,
+) {
+  const { store, stageRules, access, frame } = ctx;
+
+  router.post(
+    '/models/:namespace/:name/versions/:version/promotion-requests',
+    async (req, res) => {
+      const number = Number(req.params.version);
+      const { stage, comment } = req.body;
+      const request = await frame.mutateModel(
+        req,
+        'promotion.request',
+        { version: number, stage },
+        async ({ modelRef, credentials }) => {
+          const problem = checkStage(stageRules, stage);
+          if (problem) throw new InputError(`stage ${problem}`);
+          const rule = approvalRuleOf(stageRules, stage);
+          if (!rule) {
+            throw new InputError(
+              `stage: ${stage} needs no approval (modelRegistry.stages.approvals); move the version there directly`,
+            );
+          }
+          await access.authorize(
+            modelPromotionRequestPermission,
+            modelRef,
+            credentials,
+          );
+          return store.openPromotionRequest(
+            modelRef,
+            {
+              version: number,
+              stage,
+              requiredApprovals: rule.required,
+              ...(rule.expiresAfterHours
+                ? {
+                    expiresAt: new Date(
+                      Date.now() + rule.expiresAfterHours * HOUR_MS,
+                    ),
+                  }
+                : {}),
+            },
+            { actor: actorOf(credentials), comment },
+          );
+        },
+      );
+      res.status(201).json(request as any);
+    },
+  );
+
+  router.get(
+    '/models/:namespace/:name/promotion-requests',
+    async (req, res) => {
+      const { modelRef } = await frame.readableModel(req);
+      const page = await store.listPromotionRequests({
+        modelRef,
+        status: req.query.status,
+        limit: pageLimit(req.query.limit),
+        cursor: req.query.cursor,
+      });
+      res.json(page as any);
+    },
+  );
+
+  router.get(
+    '/models/:namespace/:name/promotion-requests/:requestId',
+    async (req, res) => {
+      const { modelRef } = await frame.readableModel(req);
+      const request = await store.getPromotionRequest(
+        modelRef,
+        Number(req.params.requestId),
+      );
+      if (!request) {
+        throw new NotFoundError(
+          `promotion request ${req.params.requestId} of ${modelRef} does not exist`,
+        );
+      }
+      res.json(request as any);
+    },
+  );
+
+  for (const decision of ['approve', 'reject'] as const) {
+    router.post(
+      `/models/:namespace/:name/promotion-requests/:requestId/${decision}`,
+      async (req, res) => {
+        const id = Number(req.params.requestId);
+        const result = await frame.mutateModel(
+          req,
+          `promotion.${decision}`,
+          { requestId: id },
+          async ({ modelRef, credentials }) => {
+            await access.authorize(
+              modelPromotionApprovePermission,
+              modelRef,
+              credentials,
+            );
+            const current = await store.getPromotionRequest(modelRef, id);
+            const rule = current && approvalRuleOf(stageRules, current.stage);
+            return store.decidePromotionRequest(modelRef, id, decision, {
+              actor: actorOf(credentials),
+              comment: req.body?.comment,
+              stageRules,
+              allowSelfApproval: rule?.allowSelfApproval ?? false,
+            });
+          },
+        );
+        res.json(result as any);
+      },
+    );
+  }
+
+  router.post(
+    '/models/:namespace/:name/promotion-requests/:requestId/cancel',
+    async (req, res) => {
+      const id = Number(req.params.requestId);
+      const request = await frame.mutateModel(
+        req,
+        'promotion.cancel',
+        { requestId: id },
+        async ({ modelRef, credentials }) =>
+          store.cancelPromotionRequest(modelRef, id, {
+            actor: actorOf(credentials),
+          }),
+      );
+      res.json(request as any);
+    },
+  );
+}

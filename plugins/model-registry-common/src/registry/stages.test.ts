@@ -1,0 +1,60 @@
+import { ConfigReader } from '@backstage/config';
+import { approvalRuleOf, readStageRules } from './stages';
+
+const read = (stages: object) =>
+  readStageRules(new ConfigReader({ modelRegistry: { stages } }));
+
+describe('readStageRules approvals', () => {
+  it('reads approval rules per stage, with defaults', () => {
+    const rules = read({
+      approvals: {
+        production: {
+          required: 2,
+          expiresAfterHours: 72,
+          directPromotion: 'break-glass',
+        },
+        staging: { required: 1, allowSelfApproval: true },
+      },
+    });
+    expect(approvalRuleOf(rules, 'production')).toEqual({
+      required: 2,
+      allowSelfApproval: false,
+      expiresAfterHours: 72,
+      directPromotion: 'break-glass',
+    });
+    expect(approvalRuleOf(rules, 'staging')).toEqual({
+      required: 1,
+      allowSelfApproval: true,
+      directPromotion: 'never',
+    });
+    expect(approvalRuleOf(rules, 'archived')).toBeUndefined();
+    expect(approvalRuleOf(read({}), 'production')).toBeUndefined();
+  });
+
+  it.each([
+    [{ canary: { required: 1 } }, 'approvals.canary names "canary"'],
+    [
+      { none: { required: 1 } },
+      'approvals.none: the initial and the archived stage',
+    ],
+    [
+      { archived: { required: 1 } },
+      'approvals.archived: the initial and the archived stage',
+    ],
+    [
+      { production: { required: 0 } },
+      'approvals.production.required must be an integer from 1 to 10',
+    ],
+    [{ production: { required: 1.5 } }, 'approvals.production.required'],
+    [
+      { production: { required: 1, expiresAfterHours: -1 } },
+      'expiresAfterHours must be a positive number',
+    ],
+    [
+      { production: { required: 1, directPromotion: 'always' } },
+      'directPromotion must be "never" or "break-glass"',
+    ],
+  ])('refuses %j naming the key', (approvals, message) => {
+    expect(() => read({ approvals })).toThrow(message);
+  });
+});
