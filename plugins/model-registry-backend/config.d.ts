@@ -40,6 +40,31 @@ export interface Config {
         timeoutSeconds?: number;
       };
     };
+    stages?: {
+      /**
+       * Promotion gates per stage (docs/governance.md), checked when a version moves into
+       * the stage directly, when its promotion is requested and when the last approval
+       * executes it: a list of `{ type, … }` with type status-ready; card-complete
+       * (`sections`); lineage-present; metric-not-worse (`metric`, `direction` higher or
+       * lower, `tolerance`); min-time-in-stage (`stage`, `hours`).
+       */
+      gates?: {
+        [stage: string]: Array<{
+          type:
+            | 'status-ready'
+            | 'card-complete'
+            | 'lineage-present'
+            | 'metric-not-worse'
+            | 'min-time-in-stage';
+          sections?: string[];
+          metric?: string;
+          direction?: 'higher' | 'lower';
+          tolerance?: number;
+          stage?: string;
+          hours?: number;
+        }>;
+      };
+    };
     /** Where version artifacts may live. */
     sources?: {
       /** Allowed URI schemes of version sources (file: is never allowed). */

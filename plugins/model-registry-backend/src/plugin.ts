@@ -12,6 +12,8 @@ import {
   readStageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { DatabaseModelRegistryStore } from './database/DatabaseModelRegistryStore';
+import { readBuiltInGates } from './gates/builtInGates';
+import { PromotionGates } from './gates/PromotionGates';
 import { catalogApiServiceRef } from './service/catalogApiServiceRef';
 import { createRouter } from './service/router';
 import { seedFromConfig } from './seed/seedFromFile';
@@ -90,6 +92,9 @@ export const modelRegistryPlugin = createBackendPlugin({
             mlflowRunData:
               trackingServer &&
               createTrackingServerRunReader(trackingServer, deps.logger),
+            gates: new PromotionGates(
+              readBuiltInGates(deps.config, stageRules),
+            ),
             onModelsChanged: announceModelChanges(deps),
           }),
         );

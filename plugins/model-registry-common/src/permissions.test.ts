@@ -1,4 +1,5 @@
 import {
+  modelGateOverridePermission,
   modelPromotionApprovePermission,
   modelPromotionRequestPermission,
   modelRegistryPermissions,
@@ -16,6 +17,7 @@ describe('permissions', () => {
       modelVersionPromoteProductionPermission,
       modelPromotionRequestPermission,
       modelPromotionApprovePermission,
+      modelGateOverridePermission,
     ]) {
       expect([governed.name, grantsUpdates(governed)]).toEqual([
         governed.name,
@@ -32,6 +34,7 @@ describe('permissions', () => {
       expect.arrayContaining([
         'model-registry.promotion.request',
         'model-registry.promotion.approve',
+        'model-registry.gate.override',
       ]),
     );
   });

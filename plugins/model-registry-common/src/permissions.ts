@@ -62,6 +62,13 @@ export const modelPromotionApprovePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/** Pass a failing promotion gate, giving a reason (recorded with the gate's result). @public */
+export const modelGateOverridePermission = createPermission({
+  name: 'model-registry.gate.override',
+  attributes: {},
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Set, move or remove an alias of a model. @public */
 export const modelAliasManagePermission = createPermission({
   name: 'model-registry.alias.manage',
@@ -97,6 +104,7 @@ export const modelRegistryPermissions: Permission[] = [
   modelVersionPromoteProductionPermission,
   modelPromotionRequestPermission,
   modelPromotionApprovePermission,
+  modelGateOverridePermission,
   modelAliasManagePermission,
   modelVersionDeletePermission,
   modelCreatePermission,

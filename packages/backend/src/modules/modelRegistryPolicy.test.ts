@@ -4,6 +4,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   modelCreatePermission,
+  modelGateOverridePermission,
   modelPromotionApprovePermission,
   modelPromotionRequestPermission,
   modelVersionPromoteProductionPermission,
@@ -46,20 +47,17 @@ describe('ModelRegistryExamplePolicy', () => {
     ).toEqual({ result: AuthorizeResult.DENY });
   });
 
-  it('lets only platform members approve promotion requests', async () => {
-    expect(
-      await policy.handle(
-        { permission: modelPromotionApprovePermission },
-        carol,
-      ),
-    ).toEqual({ result: AuthorizeResult.ALLOW });
-    expect(
-      await policy.handle(
-        { permission: modelPromotionApprovePermission },
-        alice,
-      ),
-    ).toEqual({ result: AuthorizeResult.DENY });
-  });
+  it.each([modelPromotionApprovePermission, modelGateOverridePermission])(
+    'gives $name to platform members only',
+    async permission => {
+      expect(await policy.handle({ permission }, carol)).toEqual({
+        result: AuthorizeResult.ALLOW,
+      });
+      expect(await policy.handle({ permission }, alice)).toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    },
+  );
 
   it.each([
     modelVersionRegisterPermission,

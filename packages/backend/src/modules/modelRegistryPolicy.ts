@@ -18,6 +18,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   modelAliasManagePermission,
   modelDeletePermission,
+  modelGateOverridePermission,
   modelPromotionApprovePermission,
   modelPromotionRequestPermission,
   modelVersionDeletePermission,
@@ -44,13 +45,15 @@ const OWNER_PERMISSIONS = [
 const PLATFORM_PERMISSIONS = [
   modelVersionPromoteProductionPermission,
   modelPromotionApprovePermission,
+  modelGateOverridePermission,
 ];
 
 /**
  * The example portal's policy: a model's owners may register, update, stage, alias and
  * delete its versions and request their promotion (the catalog's is-entity-owner rule on
  * the MLModel entity); only members of the platform group may promote to production
- * directly and approve promotion requests (never their own: the registry refuses that).
+ * directly, approve promotion requests (never their own: the registry refuses that) and
+ * override failing gates with a reason.
  * Everything else is allowed.
  */
 export class ModelRegistryExamplePolicy implements PermissionPolicy {

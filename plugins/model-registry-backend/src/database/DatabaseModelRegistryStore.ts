@@ -7,6 +7,7 @@ import { Knex } from 'knex';
 import * as aliases from './aliases';
 import * as apiModelDescription from './apiModelDescription';
 import { CursorCodec } from './cursors';
+import { loadGateInput } from './gateInput';
 import * as descendants from './descendants';
 import * as history from './history';
 import * as lineage from './lineage';
@@ -280,6 +281,15 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
       decision,
       context,
     );
+  }
+
+  getGateInput(
+    modelRef: string,
+    version: number,
+    stage: string,
+    stageRules: StageRules,
+  ) {
+    return loadGateInput(this.db, modelRef, version, stage, stageRules);
   }
 
   cancelPromotionRequest(modelRef: string, id: number, context: ChangeContext) {

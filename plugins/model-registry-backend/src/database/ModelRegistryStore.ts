@@ -12,6 +12,7 @@ import {
 import { ModelVersionPatch as GeneratedModelVersionPatch } from '../schema/openapi/generated/models/ModelVersionPatch.model';
 import { NewModelVersion as GeneratedNewModelVersion } from '../schema/openapi/generated/models/NewModelVersion.model';
 
+import type { GateInput } from '../gates/builtInGates';
 import type { ModelOverview } from './modelOverviews';
 import type {
   DecideContext,
@@ -395,6 +396,14 @@ export interface PromotionRequestStore {
     decision: 'approve' | 'reject',
     context: DecideContext,
   ): Promise<DecisionResult>;
+
+  /** What the gates of moving a version into a stage see; undefined for a missing version. */
+  getGateInput(
+    modelRef: string,
+    version: number,
+    stage: string,
+    stageRules: StageRules,
+  ): Promise<GateInput | undefined>;
 
   /** Cancels an open request (its requester only). */
   cancelPromotionRequest(

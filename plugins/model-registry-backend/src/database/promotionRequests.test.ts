@@ -251,11 +251,15 @@ describeOnEachDatabase('promotion requests', createStore => {
     await expect(
       store.decidePromotionRequest(FRAUD, gated.id, 'approve', {
         ...bobDecides,
-        beforeExecute: async () => {
-          throw new ConflictError('gate status-ready: version 2 is failed');
-        },
+        checkGates: async gateInput => [
+          {
+            gate: 'status-ready',
+            passed: false,
+            reason: `version ${gateInput.version.version} is failed`,
+          },
+        ],
       }),
-    ).rejects.toThrow('gate status-ready');
+    ).rejects.toThrow('gate status-ready (version 2 is failed)');
     expect(await countRows(knex, 'promotion_decisions')).toBe(0);
     expect((await store.getPromotionRequest(FRAUD, gated.id))?.status).toBe(
       'open',

@@ -9,7 +9,10 @@ import {
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { Knex } from 'knex';
+import { GateInput, GateResult } from '../gates/builtInGates';
+import { GatesFailedError, RecordedGateResult } from '../gates/PromotionGates';
 import { CursorCodec } from './cursors';
+import { loadGateInput } from './gateInput';
 import { appendHistory } from './history';
 import { lockModel } from './models';
 import { ChangeContext } from './ModelRegistryStore';
@@ -65,10 +68,11 @@ export type DecideContext = ChangeContext & {
   /** Whether the requester's own approval counts (off by default, config only). */
   allowSelfApproval?: boolean;
   /**
-   * Runs in the executing transaction before the stage change, with the version as it is
-   * then (gates re-checked); throwing leaves everything as it was.
+   * The stage's gates, re-checked in the executing transaction on the version as it is
+   * then; a failing gate that was not overridden when the request was opened blocks the
+   * execution (GatesFailedError) and leaves everything as it was.
    */
-  beforeExecute?: (trx: Knex.Transaction, version: number) => Promise<void>;
+  checkGates?: (input: GateInput) => Promise<GateResult[]>;
 };
 
 export type DecisionResult = {
@@ -402,7 +406,33 @@ export async function decidePromotionRequest(
       .where({ request_id: row.id, decision: 'approve' })
       .count({ count: '*' });
     if (Number(count) < Number(row.required_approvals)) return undefined;
-    await context.beforeExecute?.(trx, Number(row.version));
+    if (context.checkGates) {
+      const input = await loadGateInput(
+        trx,
+        modelRef,
+        Number(row.version),
+        row.stage,
+        context.stageRules,
+      );
+      if (!input) {
+        throw new NotFoundError(
+          `version ${row.version} of ${modelRef} was deleted`,
+        );
+      }
+      // gates passed by an override when the request was opened stay passed
+      const recorded = parseJson<unknown>(row.gate_results);
+      const overridden = new Set(
+        Array.isArray(recorded)
+          ? (recorded as RecordedGateResult[])
+              .filter(g => g.overridden)
+              .map(g => g.gate)
+          : [],
+      );
+      const failed = (await context.checkGates(input)).filter(
+        g => !g.passed && !overridden.has(g.gate),
+      );
+      if (failed.length) throw new GatesFailedError(failed);
+    }
     const moved = await transitionStage(
       trx,
       modelRef,

@@ -15,7 +15,9 @@ import {
   VersionSortField,
 } from '../database/ModelRegistryStore';
 import { actorOf } from '../service/actor';
+import { GatesFailedError } from '../gates/PromotionGates';
 import { authorizeStageChange } from '../service/authorizeStageChange';
+import { checkGates } from '../service/checkGates';
 import { MlflowError } from './mlflowErrors';
 import { fromMlflowTags } from './mlflowJson';
 import {
@@ -293,6 +295,19 @@ export function addModelVersionRoutes(
         async credentials => {
           const change = { access, stageRules, modelRef, credentials };
           await authorizeStageChange({ ...change, stage });
+          try {
+            await checkGates(ctx, {
+              modelRef,
+              version: number,
+              stage,
+              credentials,
+            });
+          } catch (error) {
+            if (error instanceof GatesFailedError) {
+              throw new MlflowError('INVALID_STATE', error.message);
+            }
+            throw error;
+          }
           // archiving the others is a stage change of its own, authorized when there are
           // others; the store archives whichever are in the stage when it commits
           let archiveOthers = false;

@@ -13,6 +13,7 @@ import {
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { ModelRegistryStore } from '../database/ModelRegistryStore';
+import type { PromotionGates } from '../gates/PromotionGates';
 import type { RunDataReader } from '../mlflow/trackingServerRuns';
 import { createOpenApiRouter } from '../schema/openapi';
 import { MutationFrame } from './mutationFrame';
@@ -56,6 +57,8 @@ export type RouterOptions = {
    * copies the run's metrics and params into the version.
    */
   mlflowRunData?: RunDataReader;
+  /** The promotion gates of each stage (modelRegistry.stages.gates); none when absent. */
+  gates?: PromotionGates;
   /** Called after a model is registered or deleted through the API. */
   onModelsChanged?: (modelRef: string) => void;
 };

@@ -6,6 +6,7 @@ import {
   modelPromotionRequestPermission,
 } from '@model-registry/plugin-model-registry-common';
 import { actorOf } from '../actor';
+import { checkGates } from '../checkGates';
 import { pageLimit } from '../paging';
 import { RegistryRouter, RouteContext } from '../RouteContext';
 
@@ -26,7 +27,7 @@ export function addPromotionRequestRoutes(
     '/models/:namespace/:name/versions/:version/promotion-requests',
     async (req, res) => {
       const number = Number(req.params.version);
-      const { stage, comment } = req.body;
+      const { stage, comment, overrideGates } = req.body;
       const request = await frame.mutateModel(
         req,
         'promotion.request',
@@ -45,12 +46,20 @@ export function addPromotionRequestRoutes(
             modelRef,
             credentials,
           );
+          const gateResults = await checkGates(ctx, {
+            modelRef,
+            version: number,
+            stage,
+            credentials,
+            ...(overrideGates ? { overrideReason: comment ?? '' } : {}),
+          });
           return store.openPromotionRequest(
             modelRef,
             {
               version: number,
               stage,
               requiredApprovals: rule.required,
+              ...(gateResults ? { gateResults } : {}),
               ...(rule.expiresAfterHours
                 ? {
                     expiresAt: new Date(
@@ -64,6 +73,32 @@ export function addPromotionRequestRoutes(
         },
       );
       res.status(201).json(request as any);
+    },
+  );
+
+  router.get(
+    '/models/:namespace/:name/versions/:version/gates',
+    async (req, res) => {
+      const { modelRef } = await frame.readableModel(req);
+      const { stage } = req.query;
+      const problem = checkStage(stageRules, stage);
+      if (problem) throw new InputError(`stage ${problem}`);
+      const version = Number(req.params.version);
+      const input = await store.getGateInput(
+        modelRef,
+        version,
+        stage,
+        stageRules,
+      );
+      if (!input) {
+        throw new NotFoundError(
+          `version ${version} of ${modelRef} does not exist`,
+        );
+      }
+      const results = ctx.gates?.has(stage)
+        ? await ctx.gates.evaluate(input)
+        : [];
+      res.json({ stage, passed: results.every(r => r.passed), results });
     },
   );
 
@@ -120,6 +155,9 @@ export function addPromotionRequestRoutes(
               comment: req.body?.comment,
               stageRules,
               allowSelfApproval: rule?.allowSelfApproval ?? false,
+              ...(ctx.gates && current && ctx.gates.has(current.stage)
+                ? { checkGates: input => ctx.gates!.evaluate(input) }
+                : {}),
             });
           },
         );

@@ -629,6 +629,11 @@ export const spec = {
           comment: {
             $ref: '#/components/schemas/Comment',
           },
+          overrideGates: {
+            type: 'boolean',
+            description:
+              "Passes the stage's failing gates (needs model-registry.gate.override); the comment is the required reason.",
+          },
           breakGlass: {
             type: 'boolean',
             description:
@@ -739,6 +744,58 @@ export const spec = {
           },
           comment: {
             $ref: '#/components/schemas/Comment',
+          },
+          overrideGates: {
+            type: 'boolean',
+            description:
+              "Passes the stage's failing gates (needs model-registry.gate.override); the comment is the required reason.",
+          },
+        },
+      },
+      GateResult: {
+        type: 'object',
+        required: ['gate', 'passed', 'reason'],
+        properties: {
+          gate: {
+            type: 'string',
+          },
+          passed: {
+            type: 'boolean',
+          },
+          reason: {
+            type: 'string',
+          },
+          overridden: {
+            type: 'object',
+            required: ['by', 'reason'],
+            properties: {
+              by: {
+                type: 'string',
+              },
+              reason: {
+                type: 'string',
+              },
+            },
+          },
+        },
+      },
+      GateCheck: {
+        type: 'object',
+        required: ['stage', 'passed', 'results'],
+        properties: {
+          stage: {
+            type: 'string',
+          },
+          passed: {
+            type: 'boolean',
+            description:
+              'Whether every gate passed (true when the stage has none).',
+          },
+          results: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GateResult',
+            },
           },
         },
       },
@@ -1527,6 +1584,49 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/PromotionRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/models/{namespace}/{name}/versions/{version}/gates': {
+      get: {
+        operationId: 'CheckGates',
+        description:
+          "A dry run of the target stage's gates on the version (modelRegistry.stages.gates); changes nothing.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/version',
+          },
+          {
+            name: 'stage',
+            in: 'query',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 63,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: "Each gate's result and reason.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/GateCheck',
                 },
               },
             },

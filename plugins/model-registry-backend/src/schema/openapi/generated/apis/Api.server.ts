@@ -8,6 +8,7 @@ import { AddLineage201Response } from '../models/AddLineage201Response.model';
 import { AddLineageRequest } from '../models/AddLineageRequest.model';
 import { AliasInput } from '../models/AliasInput.model';
 import { FindLinkedVersions200Response } from '../models/FindLinkedVersions200Response.model';
+import { GateCheck } from '../models/GateCheck.model';
 import { GetDescendants200Response } from '../models/GetDescendants200Response.model';
 import { GetModelsByRefs200Response } from '../models/GetModelsByRefs200Response.model';
 import { GetModelsByRefsRequest } from '../models/GetModelsByRefsRequest.model';
@@ -69,6 +70,20 @@ export type CancelPromotionRequest = {
     requestId: number;
   };
   response: PromotionRequest | Error;
+};
+/**
+ * @public
+ */
+export type CheckGates = {
+  path: {
+    namespace: string;
+    name: string;
+    version: number;
+  };
+  query: {
+    stage: string;
+  };
+  response: GateCheck | Error;
 };
 /**
  * @public
@@ -403,6 +418,8 @@ export type EndpointMap = {
   '#post|/models/{namespace}/{name}/promotion-requests/{requestId}/approve': ApprovePromotionRequest;
 
   '#post|/models/{namespace}/{name}/promotion-requests/{requestId}/cancel': CancelPromotionRequest;
+
+  '#get|/models/{namespace}/{name}/versions/{version}/gates': CheckGates;
 
   '#_delete|/models/{namespace}/{name}/aliases/{alias}': DeleteAlias;
 

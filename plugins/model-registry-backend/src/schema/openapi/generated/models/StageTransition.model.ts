@@ -11,6 +11,10 @@ export interface StageTransition {
   stage: string;
   comment?: string;
   /**
+   * Passes the stage\'s failing gates (needs model-registry.gate.override); the comment is the required reason.
+   */
+  overrideGates?: boolean;
+  /**
    * Into a stage that needs approvals, where its directPromotion is break-glass, a direct promotion by a holder of the promote permission; the comment is the required reason.
    */
   breakGlass?: boolean;

@@ -13,6 +13,7 @@ import { AddLineage201Response } from '../models/AddLineage201Response.model';
 import { AddLineageRequest } from '../models/AddLineageRequest.model';
 import { AliasInput } from '../models/AliasInput.model';
 import { FindLinkedVersions200Response } from '../models/FindLinkedVersions200Response.model';
+import { GateCheck } from '../models/GateCheck.model';
 import { GetDescendants200Response } from '../models/GetDescendants200Response.model';
 import { GetModelsByRefs200Response } from '../models/GetModelsByRefs200Response.model';
 import { GetModelsByRefsRequest } from '../models/GetModelsByRefsRequest.model';
@@ -87,6 +88,19 @@ export type CancelPromotionRequest = {
     namespace: string;
     name: string;
     requestId: number;
+  };
+};
+/**
+ * @public
+ */
+export type CheckGates = {
+  path: {
+    namespace: string;
+    name: string;
+    version: number;
+  };
+  query: {
+    stage: string;
   };
 };
 /**
@@ -495,6 +509,38 @@ export class DefaultApiClient {
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
       method: 'POST',
+    });
+  }
+
+  /**
+   * A dry run of the target stage\'s gates on the version (modelRegistry.stages.gates); changes nothing.
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
+   * @param stage -
+   */
+  public async checkGates(
+    // @ts-ignore
+    request: CheckGates,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<GateCheck>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/versions/{version}/gates{?stage}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+      version: request.path.version,
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
     });
   }
 

@@ -10,4 +10,8 @@
 export interface PromotionRequestInput {
   stage: string;
   comment?: string;
+  /**
+   * Passes the stage\'s failing gates (needs model-registry.gate.override); the comment is the required reason.
+   */
+  overrideGates?: boolean;
 }
