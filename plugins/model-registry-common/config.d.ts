@@ -53,6 +53,15 @@ export interface Config {
         };
       };
     };
+    /** Aliases of every model. */
+    aliases?: {
+      /**
+       * Aliases (e.g. champion) that move only with the protected-alias permission or with
+       * an approved promotion request that names them.
+       * @visibility frontend
+       */
+      protected?: string[];
+    };
     /** The naming rule for MLModel entity names. */
     naming?: {
       /**

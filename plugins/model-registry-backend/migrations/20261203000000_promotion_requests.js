@@ -26,6 +26,10 @@ exports.up = async function up(knex) {
     table.text('comment').nullable();
     table.integer('required_approvals').notNullable();
     table
+      .string('move_alias', 255)
+      .nullable()
+      .comment('An alias the executed promotion points at the version');
+    table
       .text('gate_results')
       .nullable()
       .comment('JSON, at the time of the request');

@@ -9,6 +9,7 @@ import {
   modelRegistryPermissions,
   readAllowedSourceSchemes,
   readModelNamingRule,
+  readProtectedAliases,
   readStageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { DatabaseModelRegistryStore } from './database/DatabaseModelRegistryStore';
@@ -95,6 +96,7 @@ export const modelRegistryPlugin = createBackendPlugin({
             gates: new PromotionGates(
               readBuiltInGates(deps.config, stageRules),
             ),
+            protectedAliases: readProtectedAliases(deps.config),
             onModelsChanged: announceModelChanges(deps),
           }),
         );

@@ -2,6 +2,7 @@ import {
   modelGateOverridePermission,
   modelPromotionApprovePermission,
   modelPromotionRequestPermission,
+  modelProtectedAliasPermission,
   modelRegistryPermissions,
   modelVersionPromoteProductionPermission,
   modelVersionStagePermission,
@@ -18,6 +19,7 @@ describe('permissions', () => {
       modelPromotionRequestPermission,
       modelPromotionApprovePermission,
       modelGateOverridePermission,
+      modelProtectedAliasPermission,
     ]) {
       expect([governed.name, grantsUpdates(governed)]).toEqual([
         governed.name,

@@ -69,6 +69,16 @@ export const modelGateOverridePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Set, move or remove a protected alias (`modelRegistry.aliases.protected`), which
+ * model-registry.alias.manage does not cover. @public
+ */
+export const modelProtectedAliasPermission = createPermission({
+  name: 'model-registry.alias.protected',
+  attributes: {},
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Set, move or remove an alias of a model. @public */
 export const modelAliasManagePermission = createPermission({
   name: 'model-registry.alias.manage',
@@ -105,6 +115,7 @@ export const modelRegistryPermissions: Permission[] = [
   modelPromotionRequestPermission,
   modelPromotionApprovePermission,
   modelGateOverridePermission,
+  modelProtectedAliasPermission,
   modelAliasManagePermission,
   modelVersionDeletePermission,
   modelCreatePermission,

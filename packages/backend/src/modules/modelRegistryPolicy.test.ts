@@ -6,6 +6,7 @@ import {
   modelCreatePermission,
   modelGateOverridePermission,
   modelPromotionApprovePermission,
+  modelProtectedAliasPermission,
   modelPromotionRequestPermission,
   modelVersionPromoteProductionPermission,
   modelVersionRegisterPermission,
@@ -47,17 +48,18 @@ describe('ModelRegistryExamplePolicy', () => {
     ).toEqual({ result: AuthorizeResult.DENY });
   });
 
-  it.each([modelPromotionApprovePermission, modelGateOverridePermission])(
-    'gives $name to platform members only',
-    async permission => {
-      expect(await policy.handle({ permission }, carol)).toEqual({
-        result: AuthorizeResult.ALLOW,
-      });
-      expect(await policy.handle({ permission }, alice)).toEqual({
-        result: AuthorizeResult.DENY,
-      });
-    },
-  );
+  it.each([
+    modelPromotionApprovePermission,
+    modelGateOverridePermission,
+    modelProtectedAliasPermission,
+  ])('gives $name to platform members only', async permission => {
+    expect(await policy.handle({ permission }, carol)).toEqual({
+      result: AuthorizeResult.ALLOW,
+    });
+    expect(await policy.handle({ permission }, alice)).toEqual({
+      result: AuthorizeResult.DENY,
+    });
+  });
 
   it.each([
     modelVersionRegisterPermission,

@@ -20,6 +20,7 @@ import {
   modelDeletePermission,
   modelGateOverridePermission,
   modelPromotionApprovePermission,
+  modelProtectedAliasPermission,
   modelPromotionRequestPermission,
   modelVersionDeletePermission,
   modelVersionPromoteProductionPermission,
@@ -46,6 +47,7 @@ const PLATFORM_PERMISSIONS = [
   modelVersionPromoteProductionPermission,
   modelPromotionApprovePermission,
   modelGateOverridePermission,
+  modelProtectedAliasPermission,
 ];
 
 /**
@@ -53,7 +55,7 @@ const PLATFORM_PERMISSIONS = [
  * delete its versions and request their promotion (the catalog's is-entity-owner rule on
  * the MLModel entity); only members of the platform group may promote to production
  * directly, approve promotion requests (never their own: the registry refuses that) and
- * override failing gates with a reason.
+ * override failing gates with a reason and move protected aliases.
  * Everything else is allowed.
  */
 export class ModelRegistryExamplePolicy implements PermissionPolicy {

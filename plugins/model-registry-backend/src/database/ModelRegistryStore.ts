@@ -87,6 +87,8 @@ export type ApiRegisteredModel = {
 export type ModelAlias = {
   alias: string;
   version: number;
+  /** The stage of the version it points at (listAliases). */
+  stage?: string;
   updatedBy: string;
   updatedAt: string;
 };

@@ -45,18 +45,21 @@ describeOnEachDatabase('aliases', createStore => {
         {
           alias: 'best',
           version: 2,
+          stage: 'none',
           updatedBy: ALICE,
           updatedAt: expect.stringMatching(ISO),
         },
         {
           alias: 'challenger',
           version: 3,
+          stage: 'none',
           updatedBy: ALICE,
           updatedAt: expect.stringMatching(ISO),
         },
         {
           alias: 'champion',
           version: 2,
+          stage: 'none',
           updatedBy: BOB,
           updatedAt: expect.stringMatching(ISO),
         },

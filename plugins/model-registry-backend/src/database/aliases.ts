@@ -116,12 +116,14 @@ export async function listAliases(
     .select(
       'model_aliases.alias',
       'model_versions.version',
+      'model_versions.stage',
       'model_aliases.updated_by',
       'model_aliases.updated_at',
     );
   return rows.map(r => ({
     alias: r.alias as string,
     version: Number(r.version),
+    stage: r.stage as string,
     updatedBy: r.updated_by as string,
     updatedAt: toIso(r.updated_at),
   }));

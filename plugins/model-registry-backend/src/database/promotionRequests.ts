@@ -13,6 +13,7 @@ import { GateInput, GateResult } from '../gates/builtInGates';
 import { GatesFailedError, RecordedGateResult } from '../gates/PromotionGates';
 import { CursorCodec } from './cursors';
 import { loadGateInput } from './gateInput';
+import { setAlias } from './aliases';
 import { appendHistory } from './history';
 import { lockModel } from './models';
 import { ChangeContext } from './ModelRegistryStore';
@@ -44,6 +45,8 @@ export type PromotionRequest = {
   requestedBy: string;
   comment?: string;
   requiredApprovals: number;
+  /** An alias the executed promotion points at the version (e.g. champion). */
+  alias?: string;
   /** Distinct users who approved (the requester never counts unless self-approval is on). */
   approvals: number;
   decisions: PromotionDecision[];
@@ -59,6 +62,8 @@ export type NewPromotionRequest = {
   version: number;
   stage: string;
   requiredApprovals: number;
+  /** An alias to point at the version when the promotion executes. */
+  alias?: string;
   expiresAt?: Date;
   gateResults?: unknown;
 };
@@ -90,6 +95,7 @@ type RequestRow = {
   requested_by: string;
   comment: string | null;
   required_approvals: number;
+  move_alias: string | null;
   gate_results: string | null;
   open_key: string | null;
   created_at: Date | string;
@@ -134,6 +140,7 @@ function toRequest(
     requestedBy: row.requested_by,
     ...(row.comment ? { comment: row.comment } : {}),
     requiredApprovals: Number(row.required_approvals),
+    ...(row.move_alias ? { alias: row.move_alias } : {}),
     approvals: decisions.filter(d => d.decision === 'approve').length,
     decisions: decisions.map(d => ({
       decidedBy: d.decided_by,
@@ -229,6 +236,7 @@ export async function openPromotionRequest(
         requested_by: context.actor,
         comment: context.comment ?? null,
         required_approvals: input.requiredApprovals,
+        move_alias: input.alias ?? null,
         gate_results: jsonOrNull(input.gateResults),
         open_key: key,
         created_at: now,
@@ -249,6 +257,7 @@ export async function openPromotionRequest(
         requestId,
         stage: input.stage,
         requiredApprovals: input.requiredApprovals,
+        ...(input.alias ? { alias: input.alias } : {}),
       },
       at: now,
     });
@@ -446,6 +455,14 @@ export async function decidePromotionRequest(
         stageRules: context.stageRules,
       },
     );
+    if (row.move_alias) {
+      // the approved request moves its alias in the same transaction (a protected alias
+      // moves this way without the protected-alias permission: the approvers decided)
+      await setAlias(trx, modelRef, row.move_alias, Number(row.version), {
+        actor: context.actor,
+        comment: `Promotion request ${row.id} approved`,
+      });
+    }
     await close(trx, row, 'executed', context.actor, now);
     return moved;
   });

@@ -1,11 +1,11 @@
 import {
   checkAliasName,
-  modelAliasManagePermission,
   modelVersionUpdatePermission,
   VERSION_LIMITS,
 } from '@model-registry/plugin-model-registry-common';
 import express from 'express';
 import { actorOf } from '../service/actor';
+import { aliasPermission } from '../service/aliasPermission';
 import { MlflowError } from './mlflowErrors';
 import {
   mlflowParams,
@@ -71,7 +71,7 @@ export function addRegisteredModelAliasAndTagRoutes(
       {
         actionType: 'alias.set',
         modelRef,
-        permission: modelAliasManagePermission,
+        permission: aliasPermission(ctx.protectedAliases, alias),
         meta: { alias, version },
       },
       async credentials => {
@@ -96,7 +96,7 @@ export function addRegisteredModelAliasAndTagRoutes(
       {
         actionType: 'alias.delete',
         modelRef,
-        permission: modelAliasManagePermission,
+        permission: aliasPermission(ctx.protectedAliases, alias),
         meta: { alias },
       },
       async credentials => {

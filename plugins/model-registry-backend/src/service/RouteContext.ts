@@ -57,6 +57,8 @@ export type RouterOptions = {
    * copies the run's metrics and params into the version.
    */
   mlflowRunData?: RunDataReader;
+  /** Aliases that move only with the protected-alias permission (modelRegistry.aliases.protected). */
+  protectedAliases?: string[];
   /** The promotion gates of each stage (modelRegistry.stages.gates); none when absent. */
   gates?: PromotionGates;
   /** Called after a model is registered or deleted through the API. */

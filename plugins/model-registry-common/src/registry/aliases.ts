@@ -1,3 +1,5 @@
+import { Config } from '@backstage/config';
+
 /** The longest alias name, as in MLflow. @public */
 export const MAX_ALIAS_LENGTH = 255;
 
@@ -27,4 +29,22 @@ export function checkAliasName(alias: unknown): string | undefined {
     return `"${alias}" is reserved: aliases of the form v<digits> would shadow version numbers`;
   }
   return undefined;
+}
+
+/**
+ * The protected aliases (`modelRegistry.aliases.protected`, e.g. `[champion]`): they move
+ * only with model-registry.alias.protected or with an approved promotion request. Config
+ * errors name the key.
+ * @public
+ */
+export function readProtectedAliases(config: Config): string[] {
+  const aliases =
+    config.getOptionalStringArray('modelRegistry.aliases.protected') ?? [];
+  for (const alias of aliases) {
+    const problem = checkAliasName(alias);
+    if (problem) {
+      throw new Error(`modelRegistry.aliases.protected: "${alias}" ${problem}`);
+    }
+  }
+  return aliases;
 }

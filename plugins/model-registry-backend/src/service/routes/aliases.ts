@@ -1,9 +1,7 @@
 import { InputError, NotFoundError } from '@backstage/errors';
-import {
-  checkAliasName,
-  modelAliasManagePermission,
-} from '@model-registry/plugin-model-registry-common';
+import { checkAliasName } from '@model-registry/plugin-model-registry-common';
 import { actorOf } from '../actor';
+import { aliasPermission } from '../aliasPermission';
 import { RegistryRouter, RouteContext } from '../RouteContext';
 
 function requireAliasName(alias: string) {
@@ -17,7 +15,14 @@ export function addAliasRoutes(router: RegistryRouter, ctx: RouteContext) {
 
   router.get('/models/:namespace/:name/aliases', async (req, res) => {
     const { modelRef } = await frame.readableModel(req);
-    res.json({ items: await store.listAliases(modelRef) });
+    const aliases = await store.listAliases(modelRef);
+    res.json({
+      // an alias left on an archived version is flagged
+      items: aliases.map(({ stage, ...alias }) => ({
+        ...alias,
+        onArchivedVersion: stage === ctx.stageRules.archivedStage,
+      })),
+    });
   });
 
   router.get('/models/:namespace/:name/aliases/:alias', async (req, res) => {
@@ -40,7 +45,7 @@ export function addAliasRoutes(router: RegistryRouter, ctx: RouteContext) {
       { alias, version },
       async ({ modelRef, credentials }) => {
         await access.authorize(
-          modelAliasManagePermission,
+          aliasPermission(ctx.protectedAliases, alias),
           modelRef,
           credentials,
         );
@@ -62,7 +67,7 @@ export function addAliasRoutes(router: RegistryRouter, ctx: RouteContext) {
       { alias },
       async ({ modelRef, credentials }) => {
         await access.authorize(
-          modelAliasManagePermission,
+          aliasPermission(ctx.protectedAliases, alias),
           modelRef,
           credentials,
         );

@@ -1,6 +1,7 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   approvalRuleOf,
+  checkAliasName,
   checkStage,
   modelPromotionApprovePermission,
   modelPromotionRequestPermission,
@@ -27,7 +28,7 @@ export function addPromotionRequestRoutes(
     '/models/:namespace/:name/versions/:version/promotion-requests',
     async (req, res) => {
       const number = Number(req.params.version);
-      const { stage, comment, overrideGates } = req.body;
+      const { stage, comment, overrideGates, alias } = req.body;
       const request = await frame.mutateModel(
         req,
         'promotion.request',
@@ -35,6 +36,10 @@ export function addPromotionRequestRoutes(
         async ({ modelRef, credentials }) => {
           const problem = checkStage(stageRules, stage);
           if (problem) throw new InputError(`stage ${problem}`);
+          if (alias !== undefined) {
+            const aliasProblem = checkAliasName(alias);
+            if (aliasProblem) throw new InputError(`alias ${aliasProblem}`);
+          }
           const rule = approvalRuleOf(stageRules, stage);
           if (!rule) {
             throw new InputError(
@@ -59,6 +64,7 @@ export function addPromotionRequestRoutes(
               version: number,
               stage,
               requiredApprovals: rule.required,
+              ...(alias ? { alias } : {}),
               ...(gateResults ? { gateResults } : {}),
               ...(rule.expiresAfterHours
                 ? {

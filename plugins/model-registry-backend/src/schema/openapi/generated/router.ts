@@ -704,6 +704,9 @@ export const spec = {
           requiredApprovals: {
             type: 'integer',
           },
+          alias: {
+            type: 'string',
+          },
           approvals: {
             type: 'integer',
             description: 'Distinct users who approved so far.',
@@ -749,6 +752,13 @@ export const spec = {
             type: 'boolean',
             description:
               "Passes the stage's failing gates (needs model-registry.gate.override); the comment is the required reason.",
+          },
+          alias: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            description:
+              'An alias the executed promotion points at the version (protected aliases move this way without their own permission).',
           },
         },
       },
@@ -867,6 +877,11 @@ export const spec = {
           },
           updatedAt: {
             type: 'string',
+          },
+          onArchivedVersion: {
+            type: 'boolean',
+            description:
+              'The alias points at a version in the archived stage (flagged in lists).',
           },
         },
       },

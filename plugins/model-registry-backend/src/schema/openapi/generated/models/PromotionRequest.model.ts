@@ -18,6 +18,7 @@ export interface PromotionRequest {
   requestedBy: string;
   comment?: string;
   requiredApprovals: number;
+  alias?: string;
   /**
    * Distinct users who approved so far.
    */

@@ -14,4 +14,8 @@ export interface PromotionRequestInput {
    * Passes the stage\'s failing gates (needs model-registry.gate.override); the comment is the required reason.
    */
   overrideGates?: boolean;
+  /**
+   * An alias the executed promotion points at the version (protected aliases move this way without their own permission).
+   */
+  alias?: string;
 }

@@ -12,4 +12,8 @@ export interface Alias {
   version: number;
   updatedBy: string;
   updatedAt: string;
+  /**
+   * The alias points at a version in the archived stage (flagged in lists).
+   */
+  onArchivedVersion?: boolean;
 }
