@@ -46,6 +46,9 @@ backend.add(
   import('@model-registry/plugin-catalog-backend-module-model-registry'),
 );
 backend.add(import('@model-registry/plugin-model-registry-backend'));
+// An example custom promotion gate (src/modules/fairnessGate.ts), on the stages of
+// modelRegistry.exampleFairnessGate.stages (none in app-config.yaml)
+backend.add(import('./modules/fairnessGate'));
 
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));

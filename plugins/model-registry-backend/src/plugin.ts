@@ -13,6 +13,10 @@ import {
   readStageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { DatabaseModelRegistryStore } from './database/DatabaseModelRegistryStore';
+import {
+  modelRegistryGatesExtensionPoint,
+  PromotionGate,
+} from '@model-registry/plugin-model-registry-node';
 import { readBuiltInGates } from './gates/builtInGates';
 import { PromotionGates } from './gates/PromotionGates';
 import { catalogApiServiceRef } from './service/catalogApiServiceRef';
@@ -35,6 +39,12 @@ export { MODEL_REGISTRY_MODELS_TOPIC };
 export const modelRegistryPlugin = createBackendPlugin({
   pluginId: 'model-registry',
   register(env) {
+    const customGates: Array<{ stage: string; gate: PromotionGate }> = [];
+    env.registerExtensionPoint(modelRegistryGatesExtensionPoint, {
+      addGate(stage, gate) {
+        customGates.push({ stage, gate });
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -93,8 +103,10 @@ export const modelRegistryPlugin = createBackendPlugin({
             mlflowRunData:
               trackingServer &&
               createTrackingServerRunReader(trackingServer, deps.logger),
-            gates: new PromotionGates(
+            gates: PromotionGates.combine(
               readBuiltInGates(deps.config, stageRules),
+              customGates,
+              stageRules.stages,
             ),
             protectedAliases: readProtectedAliases(deps.config),
             onModelsChanged: announceModelChanges(deps),

@@ -19,9 +19,38 @@ export class GatesFailedError extends ConflictError {
   }
 }
 
-/** The gates of each stage: built-in ones from config (and, later, from other modules). */
+/** The gates of each stage: built-in ones from config, then those other modules add. */
 export class PromotionGates {
   constructor(private readonly byStage: Map<string, PromotionGate[]>) {}
+
+  /**
+   * The built-in gates with the custom ones (modelRegistryGatesExtensionPoint) after them;
+   * throws for an unknown stage or an id used twice in a stage.
+   */
+  static combine(
+    builtIn: Map<string, PromotionGate[]>,
+    custom: Array<{ stage: string; gate: PromotionGate }>,
+    stages: string[],
+  ): PromotionGates {
+    const byStage = new Map(
+      [...builtIn].map(([stage, gates]) => [stage, [...gates]]),
+    );
+    for (const { stage, gate } of custom) {
+      if (!stages.includes(stage)) {
+        throw new Error(
+          `a module added the promotion gate ${gate.id} to "${stage}", which is not a configured stage (modelRegistry.stages.order)`,
+        );
+      }
+      const list = byStage.get(stage) ?? [];
+      if (list.some(g => g.id === gate.id)) {
+        throw new Error(
+          `the stage ${stage} has two promotion gates with the id ${gate.id}`,
+        );
+      }
+      byStage.set(stage, [...list, gate]);
+    }
+    return new PromotionGates(byStage);
+  }
 
   /** Whether a stage has gates. */
   has(stage: string): boolean {

@@ -1,34 +1,15 @@
 import { Config } from '@backstage/config';
 import {
-  LineageEdge,
-  ModelVersion,
   ModelVersionCard,
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
+import type {
+  GateInput,
+  GateResult,
+  PromotionGate,
+} from '@model-registry/plugin-model-registry-node';
 
-/** One gate's verdict on a promotion. */
-export type GateResult = {
-  gate: string;
-  passed: boolean;
-  reason: string;
-};
-
-/** What a gate sees: the version, where it goes, and the stage's current version. */
-export type GateInput = {
-  version: ModelVersion;
-  stage: string;
-  /** The target stage's current version, for a single-occupancy stage that has one. */
-  occupant?: ModelVersion;
-  lineage: LineageEdge[];
-  now: Date;
-};
-
-/** A check a version must pass to enter a stage. */
-export type PromotionGate = {
-  /** Unique within the stage, e.g. `metric-not-worse:auc`. */
-  id: string;
-  check(input: GateInput): GateResult | Promise<GateResult>;
-};
+export type { GateInput, GateResult, PromotionGate };
 
 const CARD_SECTIONS: Array<keyof ModelVersionCard> = [
   'intendedUse',

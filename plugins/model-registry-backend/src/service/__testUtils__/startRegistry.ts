@@ -1,4 +1,7 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 // src/testing is imported by tests only, so its dev dependencies are the package's
 import {
   mockCredentials,
@@ -78,6 +81,8 @@ export class TestRegistry {
     private readonly databaseId: TestDatabaseId,
     /** The backend's configuration, read when it starts. */
     private readonly config: () => Record<string, any> = () => ({}),
+    /** More backend features, e.g. modules of the plugin. */
+    private readonly features: BackendFeature[] = [],
   ) {}
 
   /** The registry's database (for checks the API cannot make). */
@@ -99,6 +104,7 @@ export class TestRegistry {
       features: [
         modelRegistryPlugin,
         mockServices.rootConfig.factory({ data: this.config() }),
+        ...this.features,
         mockServices.database.factory({ knex: this.database }),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
@@ -282,7 +288,10 @@ export class TestRegistry {
 export function describeRegistry(
   title: string,
   body: (registry: TestRegistry) => void,
-  options: { config?: () => Record<string, any> } = {},
+  options: {
+    config?: () => Record<string, any>;
+    features?: BackendFeature[];
+  } = {},
 ) {
   jest.setTimeout(60_000);
   const databases = TestDatabases.create({
@@ -290,7 +299,12 @@ export function describeRegistry(
     disableDocker: true,
   });
   describe.each(databases.eachSupportedId())(`${title} on %p`, databaseId => {
-    const registry = new TestRegistry(databases, databaseId, options.config);
+    const registry = new TestRegistry(
+      databases,
+      databaseId,
+      options.config,
+      options.features,
+    );
     beforeAll(() => registry.start());
     afterAll(() => registry.stop());
     beforeEach(() => registry.reset());
