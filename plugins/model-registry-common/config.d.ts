@@ -50,6 +50,11 @@ export interface Config {
            * @visibility frontend
            */
           directPromotion?: 'never' | 'break-glass';
+          /**
+           * Entity refs (users or groups) notified when a request for the stage opens.
+           * @visibility frontend
+           */
+          notify?: string[];
         };
       };
     };

@@ -19,7 +19,10 @@ import {
 } from '@model-registry/plugin-model-registry-node';
 import { readBuiltInGates } from './gates/builtInGates';
 import { PromotionGates } from './gates/PromotionGates';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { catalogApiServiceRef } from './service/catalogApiServiceRef';
+import { createPromotionNotices } from './service/promotionNotices';
 import { createRouter } from './service/router';
 import { seedFromConfig } from './seed/seedFromFile';
 import { announceModelChanges } from './events/announceModelChanges';
@@ -59,6 +62,8 @@ export const modelRegistryPlugin = createBackendPlugin({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         catalogApi: catalogApiServiceRef,
+        notifications: notificationService,
+        signals: signalsServiceRef,
         events: eventsServiceRef,
       },
       async init(deps) {
@@ -109,6 +114,12 @@ export const modelRegistryPlugin = createBackendPlugin({
               stageRules.stages,
             ),
             protectedAliases: readProtectedAliases(deps.config),
+            notices: createPromotionNotices({
+              notifications: deps.notifications,
+              signals: deps.signals,
+              stageRules,
+              logger: deps.logger,
+            }),
             onModelsChanged: announceModelChanges(deps),
           }),
         );

@@ -14,6 +14,7 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import { ModelRegistryStore } from '../database/ModelRegistryStore';
 import type { PromotionGates } from '../gates/PromotionGates';
+import type { PromotionNotices } from './promotionNotices';
 import type { RunDataReader } from '../mlflow/trackingServerRuns';
 import { createOpenApiRouter } from '../schema/openapi';
 import { MutationFrame } from './mutationFrame';
@@ -57,6 +58,8 @@ export type RouterOptions = {
    * copies the run's metrics and params into the version.
    */
   mlflowRunData?: RunDataReader;
+  /** Notifications and signals of governed promotion (none in tests that do not ask). */
+  notices?: PromotionNotices;
   /** Aliases that move only with the protected-alias permission (modelRegistry.aliases.protected). */
   protectedAliases?: string[];
   /** The promotion gates of each stage (modelRegistry.stages.gates); none when absent. */

@@ -13,7 +13,11 @@ describe('readStageRules approvals', () => {
           expiresAfterHours: 72,
           directPromotion: 'break-glass',
         },
-        staging: { required: 1, allowSelfApproval: true },
+        staging: {
+          required: 1,
+          allowSelfApproval: true,
+          notify: ['group:default/risk-approvers'],
+        },
       },
     });
     expect(approvalRuleOf(rules, 'production')).toEqual({
@@ -21,11 +25,13 @@ describe('readStageRules approvals', () => {
       allowSelfApproval: false,
       expiresAfterHours: 72,
       directPromotion: 'break-glass',
+      notify: [],
     });
     expect(approvalRuleOf(rules, 'staging')).toEqual({
       required: 1,
       allowSelfApproval: true,
       directPromotion: 'never',
+      notify: ['group:default/risk-approvers'],
     });
     expect(approvalRuleOf(rules, 'archived')).toBeUndefined();
     expect(approvalRuleOf(read({}), 'production')).toBeUndefined();
@@ -53,6 +59,10 @@ describe('readStageRules approvals', () => {
     [
       { production: { required: 1, directPromotion: 'always' } },
       'directPromotion must be "never" or "break-glass"',
+    ],
+    [
+      { production: { required: 1, notify: ['not a ref'] } },
+      'approvals.production.notify: "not a ref" is not an entity ref',
     ],
   ])('refuses %j naming the key', (approvals, message) => {
     expect(() => read({ approvals })).toThrow(message);

@@ -1,3 +1,4 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
 
 /** How versions move between stages. @public */
@@ -31,6 +32,8 @@ export interface StageApprovalRule {
    * through an approved request.
    */
   directPromotion: 'never' | 'break-glass';
+  /** Entity refs (users or groups) notified when a request for the stage opens. */
+  notify: string[];
 }
 
 /** The approval rule of a stage, or undefined when it is entered directly. @public */
@@ -107,6 +110,15 @@ export function createStageRules(rules: StageRules): StageRules {
         `${key}.approvals.${stage}.expiresAfterHours must be a positive number`,
       );
     }
+    for (const ref of rule.notify ?? []) {
+      try {
+        parseEntityRef(ref);
+      } catch {
+        throw new Error(
+          `${key}.approvals.${stage}.notify: "${ref}" is not an entity ref (e.g. group:default/risk-approvers)`,
+        );
+      }
+    }
     if (!['never', 'break-glass'].includes(rule.directPromotion)) {
       throw new Error(
         `${key}.approvals.${stage}.directPromotion must be "never" or "break-glass"`,
@@ -137,6 +149,7 @@ function readApprovals(
             : {}),
           directPromotion:
             directPromotion as StageApprovalRule['directPromotion'],
+          notify: rule.getOptionalStringArray('notify') ?? [],
         },
       ];
     }),

@@ -13,6 +13,14 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  notificationService,
+  NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
+import {
+  SignalPayload,
+  signalsServiceRef,
+} from '@backstage/plugin-signals-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import request from 'supertest';
@@ -71,6 +79,10 @@ export class TestRegistry {
   readonly catalog = new FakeCatalog();
   /** The auditor events of the current test. */
   readonly auditEvents: AuditRecord[] = [];
+  /** The notifications the registry sent during the current test. */
+  readonly notifications: NotificationSendOptions[] = [];
+  /** The signals the registry published during the current test. */
+  readonly signals: Array<SignalPayload<any>> = [];
   private readonly decisions = new Map<string, AuthorizeResult>();
   private backend?: TestBackend;
   private database?: Knex;
@@ -150,6 +162,24 @@ export class TestRegistry {
           deps: {},
           factory: () => this.catalog as any,
         }),
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({
+            send: async (notice: NotificationSendOptions) => {
+              this.notifications.push(notice);
+            },
+          }),
+        }),
+        createServiceFactory({
+          service: signalsServiceRef,
+          deps: {},
+          factory: () => ({
+            publish: async (signal: SignalPayload<any>) => {
+              this.signals.push(signal);
+            },
+          }),
+        }),
         // the plugin's token-based catalog client (service callers' reads): the same fake,
         // read as a service
         createServiceFactory({
@@ -182,6 +212,8 @@ export class TestRegistry {
   reset() {
     this.decisions.clear();
     this.auditEvents.length = 0;
+    this.notifications.length = 0;
+    this.signals.length = 0;
   }
 
   /** Decides a permission (by name) for every caller until the test ends. */

@@ -126,6 +126,76 @@ describeRegistry(
       ]);
     });
 
+    it('notifies the approvers, the requester and the owners, and signals open pages', async () => {
+      const m = await model('noticed');
+      const { body: request } = await openRequest(m.path, 1, {
+        stage: 'production',
+        comment: 'ready',
+      });
+      expect(registry.notifications).toEqual([
+        {
+          recipients: {
+            type: 'entity',
+            entityRef: ['group:default/platform-ml'],
+            excludeEntityRef: ALICE,
+          },
+          payload: expect.objectContaining({
+            title: `Approve ${m.ref} v1 for production?`,
+            link: `/catalog/default/mlmodel/${m.name}/versions`,
+            topic: 'model-registry.promotion',
+          }),
+        },
+      ]);
+      expect(registry.signals).toContainEqual(
+        expect.objectContaining({
+          channel: `model-registry:${m.ref}`,
+          message: expect.objectContaining({
+            requestId: request.id,
+            status: 'open',
+          }),
+        }),
+      );
+      registry.notifications.length = 0;
+      for (const approver of [callers.bob, carol]) {
+        await registry
+          .api(
+            'post',
+            `${m.path}/promotion-requests/${request.id}/approve`,
+            approver,
+          )
+          .send({})
+          .expect(200);
+      }
+      // the requester hears of the executed request, the owner of the new production version
+      expect(registry.notifications).toEqual([
+        expect.objectContaining({
+          recipients: { type: 'entity', entityRef: ALICE },
+          payload: expect.objectContaining({
+            title: `Your promotion of ${m.ref} v1 was approved: v1 is in production`,
+          }),
+        }),
+        expect.objectContaining({
+          recipients: {
+            type: 'entity',
+            entityRef: m.entity.spec?.owner,
+            excludeEntityRef: CAROL,
+          },
+          payload: expect.objectContaining({
+            title: `${m.ref}: v1 is in production now`,
+          }),
+        }),
+      ]);
+      expect(registry.signals).toContainEqual(
+        expect.objectContaining({
+          message: expect.objectContaining({
+            type: 'stage',
+            version: 1,
+            stage: 'production',
+          }),
+        }),
+      );
+    });
+
     it('refuses a direct move into a stage that needs approvals, except a break-glass promotion with a reason', async () => {
       const m = await model('break-glass');
       const stage = (body: object, auth = callers.bob) =>
@@ -451,6 +521,7 @@ describeRegistry(
               required: 2,
               expiresAfterHours: 72,
               directPromotion: 'break-glass',
+              notify: ['group:default/platform-ml'],
             },
           },
         },

@@ -8,6 +8,7 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import { actorOf } from '../actor';
 import { checkGates } from '../checkGates';
+import { ownerOf } from '../promotionNotices';
 import { pageLimit } from '../paging';
 import { RegistryRouter, RouteContext } from '../RouteContext';
 
@@ -78,6 +79,7 @@ export function addPromotionRequestRoutes(
           );
         },
       );
+      await ctx.notices?.requestOpened(request, { modelRef: request.modelRef });
       res.status(201).json(request as any);
     },
   );
@@ -167,6 +169,23 @@ export function addPromotionRequestRoutes(
             });
           },
         );
+        const { request, executed } = result;
+        await ctx.notices?.requestDecided(request, {
+          modelRef: request.modelRef,
+        });
+        if (executed) {
+          await ctx.notices?.stageChanged(
+            {
+              modelRef: request.modelRef,
+              owner: await ownerOf(ctx, request.modelRef),
+            },
+            {
+              version: request.version,
+              stage: request.stage,
+              actor: request.closedBy ?? '',
+            },
+          );
+        }
         res.json(result as any);
       },
     );

@@ -2,6 +2,7 @@ import { actorOf } from '../actor';
 import { authorizeStageChange } from '../authorizeStageChange';
 import { RecordedGateResult } from '../../gates/PromotionGates';
 import { checkGates } from '../checkGates';
+import { ownerOf } from '../promotionNotices';
 import { RegistryRouter, RouteContext } from '../RouteContext';
 
 /** The history comment of a stage change: what was special about it, then the caller's. */
@@ -59,6 +60,15 @@ export function addStageRoutes(router: RegistryRouter, ctx: RouteContext) {
             stageRules,
           });
         },
+      );
+      await ctx.notices?.stageChanged(
+        {
+          modelRef: result.version.modelRef,
+          owner: stageRules.protectedStages.includes(stage)
+            ? await ownerOf(ctx, result.version.modelRef)
+            : undefined,
+        },
+        { version: number, stage, actor: result.version.updatedBy },
       );
       res.json(result);
     },
