@@ -22,6 +22,7 @@ import { PromotionGates } from './gates/PromotionGates';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { catalogApiServiceRef } from './service/catalogApiServiceRef';
+import { scheduleRequestExpiry } from './service/expirePromotionRequests';
 import { createPromotionNotices } from './service/promotionNotices';
 import { createRouter } from './service/router';
 import { seedFromConfig } from './seed/seedFromFile';
@@ -60,6 +61,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         userInfo: coreServices.userInfo,
         auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         catalogApi: catalogApiServiceRef,
         notifications: notificationService,
@@ -86,6 +88,18 @@ export const modelRegistryPlugin = createBackendPlugin({
         deps.httpRouter.addAuthPolicy({
           path: '/mlflow',
           allow: 'unauthenticated',
+        });
+        const notices = createPromotionNotices({
+          notifications: deps.notifications,
+          signals: deps.signals,
+          stageRules,
+          logger: deps.logger,
+        });
+        await scheduleRequestExpiry({
+          scheduler: deps.scheduler,
+          store,
+          notices,
+          logger: deps.logger,
         });
         deps.httpRouter.use(
           await createRouter({
@@ -114,12 +128,7 @@ export const modelRegistryPlugin = createBackendPlugin({
               stageRules.stages,
             ),
             protectedAliases: readProtectedAliases(deps.config),
-            notices: createPromotionNotices({
-              notifications: deps.notifications,
-              signals: deps.signals,
-              stageRules,
-              logger: deps.logger,
-            }),
+            notices,
             onModelsChanged: announceModelChanges(deps),
           }),
         );

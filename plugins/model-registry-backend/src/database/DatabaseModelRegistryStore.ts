@@ -292,6 +292,10 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     return loadGateInput(this.db, modelRef, version, stage, stageRules);
   }
 
+  expirePromotionRequests(now?: Date) {
+    return promotionRequests.expirePromotionRequests(this.db, now);
+  }
+
   cancelPromotionRequest(modelRef: string, id: number, context: ChangeContext) {
     return promotionRequests.cancelPromotionRequest(
       this.db,

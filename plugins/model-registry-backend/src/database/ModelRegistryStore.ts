@@ -407,6 +407,9 @@ export interface PromotionRequestStore {
     stageRules: StageRules,
   ): Promise<GateInput | undefined>;
 
+  /** Closes the open requests past their expiry; returns them. */
+  expirePromotionRequests(now?: Date): Promise<PromotionRequest[]>;
+
   /** Cancels an open request (its requester only). */
   cancelPromotionRequest(
     modelRef: string,

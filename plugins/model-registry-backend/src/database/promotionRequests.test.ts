@@ -230,6 +230,47 @@ describeOnEachDatabase('promotion requests', createStore => {
     expect(next.nextCursor).toBeUndefined();
   });
 
+  it('closes expired requests once in a sweep, with history', async () => {
+    const { store } = await withVersions(2);
+    const past = await store.openPromotionRequest(
+      FRAUD,
+      {
+        version: 1,
+        stage: 'production',
+        requiredApprovals: 1,
+        expiresAt: new Date(Date.now() - 1000),
+      },
+      { actor: ALICE },
+    );
+    const future = await store.openPromotionRequest(
+      FRAUD,
+      {
+        version: 2,
+        stage: 'production',
+        requiredApprovals: 1,
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+      { actor: ALICE },
+    );
+    const swept = await store.expirePromotionRequests();
+    expect(swept.map(r => [r.id, r.status])).toEqual([[past.id, 'expired']]);
+    expect(await store.expirePromotionRequests()).toEqual([]);
+    expect((await store.getPromotionRequest(FRAUD, future.id))?.status).toBe(
+      'open',
+    );
+    const history = await store.listHistory(FRAUD, { version: 1, limit: 1 });
+    expect(history.items[0]).toMatchObject({
+      action: 'promotion.expire',
+      actor: 'plugin:model-registry',
+    });
+    // the version may be requested again
+    await store.openPromotionRequest(
+      FRAUD,
+      { version: 1, stage: 'production', requiredApprovals: 1 },
+      { actor: ALICE },
+    );
+  });
+
   it('fails cleanly when the version was deleted meanwhile or a re-checked gate fails', async () => {
     const { store, knex } = await withVersions(2);
     const deleted = await store.openPromotionRequest(

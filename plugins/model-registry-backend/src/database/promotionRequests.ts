@@ -497,3 +497,43 @@ export async function cancelPromotionRequest(
   });
   return (await getPromotionRequest(db, modelRef, id))!;
 }
+
+/**
+ * Closes the open requests past their expiry as expired (with a history entry each) and
+ * returns them. On PostgreSQL the rows are claimed with SKIP LOCKED, so replicas that sweep
+ * at once close each request once.
+ */
+export async function expirePromotionRequests(
+  db: Knex,
+  now: Date = new Date(),
+): Promise<PromotionRequest[]> {
+  const ids = await db.transaction(async trx => {
+    const query = trx<RequestRow>('promotion_requests')
+      .where({ status: 'open' })
+      .andWhere('expires_at', '<=', now)
+      .orderBy('id')
+      .limit(500);
+    const rows =
+      trx.client.dialect === 'postgresql'
+        ? await query.forUpdate().skipLocked()
+        : await query;
+    for (const row of rows) {
+      await close(trx, row, 'expired', null, now);
+      await appendHistory(trx, {
+        modelRef: row.model_ref,
+        version: Number(row.version),
+        action: 'promotion.expire',
+        context: { actor: 'plugin:model-registry' },
+        after: { requestId: Number(row.id), stage: row.stage },
+        at: now,
+      });
+    }
+    return rows.map(r => ({ id: Number(r.id), modelRef: r.model_ref }));
+  });
+  const expired: PromotionRequest[] = [];
+  for (const { id, modelRef } of ids) {
+    const request = await getPromotionRequest(db, modelRef, id);
+    if (request) expired.push(request);
+  }
+  return expired;
+}

@@ -117,10 +117,13 @@ export function createPromotionNotices(deps: {
     async requestDecided(request, { modelRef }) {
       const closing = request.status !== 'open';
       if (notifications && closing) {
-        const verb =
-          request.status === 'executed'
-            ? `approved: v${request.version} is in ${request.stage}`
-            : request.status;
+        const verb = {
+          executed: `approved: v${request.version} is in ${request.stage}`,
+          rejected: 'rejected',
+          cancelled: 'cancelled',
+          expired: `not approved in time (${request.approvals} of ${request.requiredApprovals} approvals)`,
+          open: 'opened',
+        }[request.status];
         await safely(`the notice of promotion request ${request.id}`, () =>
           notifications.send({
             recipients: { type: 'entity', entityRef: request.requestedBy },
