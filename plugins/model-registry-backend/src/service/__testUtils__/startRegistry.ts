@@ -110,8 +110,11 @@ export class TestRegistry {
   }
 
   /** Starts the backend (in beforeAll). */
-  async start() {
-    this.database = await this.databases.init(this.databaseId);
+  async start(
+    /** Another replica's database (a second pool on it): both backends share the data. */
+    shared?: Knex,
+  ) {
+    this.database = shared ?? (await this.databases.init(this.databaseId));
     this.backend = await startTestBackend({
       features: [
         modelRegistryPlugin,
