@@ -27,8 +27,8 @@ import {
   ModelRegistryStore,
   ModelVersionPatch,
   NewModelVersion,
+  ListPromotionRequestsOptions,
   NewPromotionRequest,
-  PromotionRequestStatus,
   RegisterVersionContext,
   VersionsOfRunsOptions,
 } from './ModelRegistryStore';
@@ -255,12 +255,7 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     return promotionRequests.getPromotionRequest(this.db, modelRef, id);
   }
 
-  listPromotionRequests(options: {
-    modelRef?: string;
-    status?: PromotionRequestStatus;
-    limit: number;
-    cursor?: string;
-  }) {
+  listPromotionRequests(options: ListPromotionRequestsOptions) {
     return promotionRequests.listPromotionRequests(
       this.db,
       this.cursors,

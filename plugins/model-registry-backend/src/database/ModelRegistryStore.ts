@@ -17,9 +17,9 @@ import type { ModelOverview } from './modelOverviews';
 import type {
   DecideContext,
   DecisionResult,
+  ListPromotionRequestsOptions,
   NewPromotionRequest,
   PromotionRequest,
-  PromotionRequestStatus,
 } from './promotionRequests';
 import type { VersionsOfRunsOptions } from './versionsOfRuns';
 
@@ -28,6 +28,7 @@ export type { ModelOverview } from './modelOverviews';
 export type {
   DecideContext,
   DecisionResult,
+  ListPromotionRequestsOptions,
   NewPromotionRequest,
   PromotionDecision,
   PromotionRequest,
@@ -384,12 +385,9 @@ export interface PromotionRequestStore {
   ): Promise<PromotionRequest | undefined>;
 
   /** Newest first; all models when no modelRef. */
-  listPromotionRequests(options: {
-    modelRef?: string;
-    status?: PromotionRequestStatus;
-    limit: number;
-    cursor?: string;
-  }): Promise<Page<PromotionRequest>>;
+  listPromotionRequests(
+    options: ListPromotionRequestsOptions,
+  ): Promise<Page<PromotionRequest>>;
 
   /** Approves or rejects; the last approval needed executes the promotion atomically. */
   decidePromotionRequest(

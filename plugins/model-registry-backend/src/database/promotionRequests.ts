@@ -68,6 +68,18 @@ export type NewPromotionRequest = {
   gateResults?: unknown;
 };
 
+export type ListPromotionRequestsOptions = {
+  /** One model's requests; every model's when absent. */
+  modelRef?: string;
+  status?: PromotionRequestStatus;
+  /** Only the requests of this actor. */
+  requestedBy?: string;
+  /** Leaves out the requests of this actor. */
+  notRequestedBy?: string;
+  limit: number;
+  cursor?: string;
+};
+
 export type DecideContext = ChangeContext & {
   stageRules: StageRules;
   /** Whether the requester's own approval counts (off by default, config only). */
@@ -283,16 +295,15 @@ export async function getPromotionRequest(
 export async function listPromotionRequests(
   db: Knex,
   cursors: CursorCodec,
-  options: {
-    modelRef?: string;
-    status?: PromotionRequestStatus;
-    limit: number;
-    cursor?: string;
-  },
+  options: ListPromotionRequestsOptions,
 ): Promise<Page<PromotionRequest>> {
   const now = new Date();
   const query = db<RequestRow>('promotion_requests');
   if (options.modelRef) query.where({ model_ref: options.modelRef });
+  if (options.requestedBy) query.where({ requested_by: options.requestedBy });
+  if (options.notRequestedBy) {
+    query.whereNot({ requested_by: options.notRequestedBy });
+  }
   if (options.status === 'open') {
     query
       .where({ status: 'open' })

@@ -55,6 +55,25 @@ export class ModelAccess {
     return new Set(unique.filter((_, index) => items[index]));
   }
 
+  /** The subset of model refs on which the policy allows the permission (one request). */
+  async allowedOn(
+    permission: ResourcePermission<'catalog-entity'>,
+    modelRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
+    const unique = [...new Set(modelRefs)];
+    if (unique.length === 0) return new Set();
+    const decisions = await this.permissions.authorize(
+      unique.map(resourceRef => ({ permission, resourceRef })),
+      { credentials },
+    );
+    return new Set(
+      unique.filter(
+        (_, index) => decisions[index].result === AuthorizeResult.ALLOW,
+      ),
+    );
+  }
+
   /** Throws 403 unless the policy allows the permission on the model. */
   async authorize(
     permission: ResourcePermission<'catalog-entity'>,

@@ -196,6 +196,89 @@ describeRegistry(
       );
     });
 
+    it('lists requests across models: mine requested, and mine to approve', async () => {
+      const seen = registry.addModel('listed-a');
+      const hidden = registry.addModel('listed-b', { hiddenFrom: [BOB] });
+      for (const m of [seen, hidden]) {
+        await registry.registerVersion(m);
+      }
+      const { body: onSeen } = await openRequest(seen.path, 1, {
+        stage: 'production',
+      });
+      const { body: onHidden } = await openRequest(hidden.path, 1, {
+        stage: 'production',
+      });
+      const list = (query: string, auth = callers.bob) =>
+        registry.api('get', `/promotion-requests?${query}`, auth);
+      const ids = (res: any) => res.body.items.map((r: any) => r.id);
+
+      const mine = await list('mine=requested&limit=100', callers.alice);
+      expect(ids(mine)).toEqual(
+        expect.arrayContaining([onSeen.id, onHidden.id]),
+      );
+      // bob cannot read the hidden model; his own requests are never his to approve
+      const toApprove = await list('mine=to-approve&limit=100');
+      expect(ids(toApprove)).toContain(onSeen.id);
+      expect(ids(toApprove)).not.toContain(onHidden.id);
+      expect((await list('mine=requested&limit=100')).body.items).toEqual([]);
+      // once bob decided, the request is no longer his to approve
+      await registry
+        .api(
+          'post',
+          `${seen.path}/promotion-requests/${onSeen.id}/approve`,
+          callers.bob,
+        )
+        .send({})
+        .expect(200);
+      expect(ids(await list('mine=to-approve&limit=100'))).not.toContain(
+        onSeen.id,
+      );
+      expect(ids(await list('mine=to-approve&limit=100', carol))).toContain(
+        onSeen.id,
+      );
+      // without the approve permission nothing is to approve
+      registry.setDecision(
+        'model-registry.promotion.approve',
+        AuthorizeResult.DENY,
+      );
+      expect(
+        (await list('mine=to-approve&limit=100', carol)).body.items,
+      ).toEqual([]);
+      registry.reset();
+      // everything readable, with a status
+      const open = await list('status=open&limit=100', callers.alice);
+      expect(ids(open)).toEqual(
+        expect.arrayContaining([onSeen.id, onHidden.id]),
+      );
+      await expectBadInput(
+        registry,
+        [
+          [
+            'get',
+            '/promotion-requests?mine=everything',
+            'unknown mine',
+            undefined,
+            'mine',
+          ],
+          [
+            'get',
+            '/promotion-requests?mine=to-approve&status=executed',
+            'closed status to approve',
+            undefined,
+            'status',
+          ],
+          [
+            'get',
+            '/promotion-requests?limit=0',
+            'limit zero',
+            undefined,
+            'limit',
+          ],
+        ],
+        callers.bob,
+      );
+    });
+
     it('refuses a direct move into a stage that needs approvals, except a break-glass promotion with a reason', async () => {
       const m = await model('break-glass');
       const stage = (body: object, auth = callers.bob) =>

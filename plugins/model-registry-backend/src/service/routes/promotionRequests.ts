@@ -110,6 +110,46 @@ export function addPromotionRequestRoutes(
     },
   );
 
+  router.get('/promotion-requests', async (req, res) => {
+    const credentials = await ctx.httpAuth.credentials(req);
+    const actor = actorOf(credentials);
+    const { mine } = req.query;
+    if (
+      mine === 'to-approve' &&
+      req.query.status &&
+      req.query.status !== 'open'
+    ) {
+      throw new InputError(
+        'status: mine=to-approve lists open requests; leave status out or set it to open',
+      );
+    }
+    const page = await store.listPromotionRequests({
+      status: mine === 'to-approve' ? 'open' : req.query.status,
+      ...(mine === 'requested' ? { requestedBy: actor } : {}),
+      limit: pageLimit(req.query.limit),
+      cursor: req.query.cursor,
+    });
+    const refs = page.items.map(r => r.modelRef);
+    // reading follows the catalog: requests of models the caller cannot read are left out
+    const readable = await access.filterReadable(refs, credentials);
+    let items = page.items.filter(r => readable.has(r.modelRef));
+    if (mine === 'to-approve') {
+      const approvable = await access.allowedOn(
+        modelPromotionApprovePermission,
+        items.map(r => r.modelRef),
+        credentials,
+      );
+      items = items.filter(
+        r =>
+          approvable.has(r.modelRef) &&
+          !r.decisions.some(d => d.decidedBy === actor) &&
+          (r.requestedBy !== actor ||
+            approvalRuleOf(stageRules, r.stage)?.allowSelfApproval),
+      );
+    }
+    res.json({ items, nextCursor: page.nextCursor } as any);
+  });
+
   router.get(
     '/models/:namespace/:name/promotion-requests',
     async (req, res) => {

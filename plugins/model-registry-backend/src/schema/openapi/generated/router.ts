@@ -1652,6 +1652,48 @@ export const spec = {
         },
       },
     },
+    '/promotion-requests': {
+      get: {
+        operationId: 'ListPromotionRequests',
+        description:
+          "Promotion requests across the models the caller can read, newest first. `mine=requested` keeps the caller's own; `mine=to-approve` the open requests of others that the caller may approve and has not decided. A page may hold fewer than `limit` items; follow nextCursor.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/requestStatus',
+          },
+          {
+            name: 'mine',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['requested', 'to-approve'],
+            },
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of requests.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/PromotionRequestPage',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/models/{namespace}/{name}/promotion-requests': {
       get: {
         operationId: 'ListModelPromotionRequests',

@@ -295,6 +295,18 @@ export type ListModels = {
 /**
  * @public
  */
+export type ListPromotionRequests = {
+  query: {
+    status?: PromotionRequestStatus;
+    mine?: 'requested' | 'to-approve';
+    limit?: number;
+    cursor?: string;
+  };
+  response: PromotionRequestPage | Error;
+};
+/**
+ * @public
+ */
 export type ListVersionHistory = {
   path: {
     namespace: string;
@@ -454,6 +466,8 @@ export type EndpointMap = {
   '#get|/models/{namespace}/{name}/promotion-requests': ListModelPromotionRequests;
 
   '#get|/models': ListModels;
+
+  '#get|/promotion-requests': ListPromotionRequests;
 
   '#get|/models/{namespace}/{name}/versions/{version}/history': ListVersionHistory;
 

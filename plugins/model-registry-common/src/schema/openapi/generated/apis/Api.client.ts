@@ -296,6 +296,17 @@ export type ListModels = {
 /**
  * @public
  */
+export type ListPromotionRequests = {
+  query: {
+    status?: PromotionRequestStatus;
+    mine?: 'requested' | 'to-approve';
+    limit?: number;
+    cursor?: string;
+  };
+};
+/**
+ * @public
+ */
 export type ListVersionHistory = {
   path: {
     namespace: string;
@@ -1030,6 +1041,35 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/models{?limit,cursor,owner,task,lifecycle,q,stage}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Promotion requests across the models the caller can read, newest first. `mine=requested` keeps the caller\'s own; `mine=to-approve` the open requests of others that the caller may approve and has not decided. A page may hold fewer than `limit` items; follow nextCursor.
+   * @param status - Only requests in this state (&#x60;expired&#x60; are open requests past their expiry).
+   * @param mine -
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
+   */
+  public async listPromotionRequests(
+    // @ts-ignore
+    request: ListPromotionRequests,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<PromotionRequestPage>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/promotion-requests{?status,mine,limit,cursor}`;
 
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,
