@@ -32,6 +32,8 @@ import {
   RegisterVersionContext,
   VersionsOfRunsOptions,
 } from './ModelRegistryStore';
+import * as promotionRequestLists from './promotionRequestLists';
+import * as promotionRequestRows from './promotionRequestRows';
 import * as promotionRequests from './promotionRequests';
 import * as stages from './stages';
 import * as versions from './versions';
@@ -252,11 +254,11 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
   }
 
   getPromotionRequest(modelRef: string, id: number) {
-    return promotionRequests.getPromotionRequest(this.db, modelRef, id);
+    return promotionRequestRows.getPromotionRequest(this.db, modelRef, id);
   }
 
   listPromotionRequests(options: ListPromotionRequestsOptions) {
-    return promotionRequests.listPromotionRequests(
+    return promotionRequestLists.listPromotionRequests(
       this.db,
       this.cursors,
       options,
@@ -288,7 +290,7 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
   }
 
   expirePromotionRequests(now?: Date) {
-    return promotionRequests.expirePromotionRequests(this.db, now);
+    return promotionRequestLists.expirePromotionRequests(this.db, now);
   }
 
   cancelPromotionRequest(modelRef: string, id: number, context: ChangeContext) {

@@ -15,25 +15,23 @@ import { NewModelVersion as GeneratedNewModelVersion } from '../schema/openapi/g
 import type { GateInput } from '../gates/builtInGates';
 import type { ModelOverview } from './modelOverviews';
 import type {
-  DecideContext,
-  DecisionResult,
   ListPromotionRequestsOptions,
   NewPromotionRequest,
   PromotionRequest,
-} from './promotionRequests';
+} from './promotionRequestRows';
+import type { DecideContext, DecisionResult } from './promotionRequests';
 import type { VersionsOfRunsOptions } from './versionsOfRuns';
 
 export { IdempotencyKeyReusedError } from './idempotency';
 export type { ModelOverview } from './modelOverviews';
 export type {
-  DecideContext,
-  DecisionResult,
   ListPromotionRequestsOptions,
   NewPromotionRequest,
   PromotionDecision,
   PromotionRequest,
   PromotionRequestStatus,
-} from './promotionRequests';
+} from './promotionRequestRows';
+export type { DecideContext, DecisionResult } from './promotionRequests';
 export type { VersionsOfRunsOptions } from './versionsOfRuns';
 
 /** What a caller supplies to register a version (validated before it reaches the store). */
@@ -370,7 +368,7 @@ export interface ModelTagStore {
 }
 
 /** The registry's storage: SQL and nothing else; callers validate and authorize. */
-/** Promotion requests and their approvals (issue 10); see promotionRequests.ts. */
+/** Promotion requests and their approvals (issue 10); see promotionRequests.ts and promotionRequestLists.ts. */
 export interface PromotionRequestStore {
   /** Opens a request; at most one open request per version and stage (ConflictError). */
   openPromotionRequest(

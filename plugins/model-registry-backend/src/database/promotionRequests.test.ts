@@ -128,7 +128,17 @@ describeOnEachDatabase('promotion requests', createStore => {
     );
     const self = await store.decidePromotionRequest(FRAUD, own.id, 'approve', {
       ...aliceStage,
-      allowSelfApproval: true,
+      stageRules: {
+        ...rules,
+        approvals: {
+          staging: {
+            required: 1,
+            allowSelfApproval: true,
+            directPromotion: 'never',
+            notify: [],
+          },
+        },
+      },
     });
     expect(self.executed?.version.stage).toBe('staging');
   });
@@ -292,13 +302,16 @@ describeOnEachDatabase('promotion requests', createStore => {
     await expect(
       store.decidePromotionRequest(FRAUD, gated.id, 'approve', {
         ...bobDecides,
-        checkGates: async gateInput => [
-          {
-            gate: 'status-ready',
-            passed: false,
-            reason: `version ${gateInput.version.version} is failed`,
-          },
-        ],
+        gates: {
+          has: stage => stage === 'production',
+          evaluate: async gateInput => [
+            {
+              gate: 'status-ready',
+              passed: false,
+              reason: `version ${gateInput.version.version} is failed`,
+            },
+          ],
+        },
       }),
     ).rejects.toThrow('gate status-ready (version 2 is failed)');
     expect(await countRows(knex, 'promotion_decisions')).toBe(0);

@@ -1,4 +1,4 @@
-import { ConflictError } from '@backstage/errors';
+import { PromotionBlockedError } from '../service/PromotionBlockedError';
 import { GateInput, GateResult, PromotionGate } from './builtInGates';
 
 /** A gate's result as recorded on a request: with who passed a failing gate, and why. */
@@ -7,7 +7,7 @@ export type RecordedGateResult = GateResult & {
 };
 
 /** A promotion some gates block (409); the MLflow API answers it as INVALID_STATE. */
-export class GatesFailedError extends ConflictError {
+export class GatesFailedError extends PromotionBlockedError {
   constructor(readonly failed: GateResult[]) {
     super(
       `blocked by ${failed

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ErrorRequestHandler, RequestHandler } from 'express';
+import { PromotionBlockedError } from '../service/PromotionBlockedError';
 
 /** The MLflow error codes this API answers, with their HTTP statuses (MLflow's own). */
 export const MLFLOW_ERROR_STATUS = {
@@ -37,6 +38,8 @@ const NATIVE_ERRORS: Record<string, MlflowErrorCode> = {
 /** The MLflow code of any error the routes throw. */
 export function mlflowErrorCode(error: unknown): MlflowErrorCode {
   if (error instanceof MlflowError) return error.errorCode;
+  // approvals needed or a gate failing: MLflow's transition has no request to open
+  if (error instanceof PromotionBlockedError) return 'INVALID_STATE';
   const { name, type, status } = error as {
     name?: string;
     type?: string;

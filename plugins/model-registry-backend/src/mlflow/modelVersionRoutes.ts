@@ -1,5 +1,4 @@
 import {
-  approvalRuleOf,
   formatMLModelValidationIssues,
   ModelVersion,
   modelVersionDeletePermission,
@@ -15,7 +14,6 @@ import {
   VersionSortField,
 } from '../database/ModelRegistryStore';
 import { actorOf } from '../service/actor';
-import { GatesFailedError } from '../gates/PromotionGates';
 import { authorizeStageChange } from '../service/authorizeStageChange';
 import { checkGates } from '../service/checkGates';
 import { MlflowError } from './mlflowErrors';
@@ -254,16 +252,6 @@ export function addModelVersionRoutes(
       const number = versionParam(params);
       const stage = stages.fromMlflow(requiredString(params, 'stage'));
       const archiveExisting = booleanParam(params, 'archive_existing_versions');
-      const approvals = approvalRuleOf(stageRules, stage);
-      if (approvals) {
-        // MLflow's transition has no request; the native API opens one (docs/governance.md)
-        throw new MlflowError(
-          'INVALID_STATE',
-          `${stages.toMlflow(stage)} needs ${approvals.required} approval${
-            approvals.required === 1 ? '' : 's'
-          } in this registry: request the promotion (POST /api/model-registry/models/<namespace>/<name>/versions/<version>/promotion-requests) and have it approved`,
-        );
-      }
       if (
         archiveExisting &&
         (stage === stageRules.stages[0] || stage === stageRules.archivedStage)
@@ -295,19 +283,12 @@ export function addModelVersionRoutes(
         async credentials => {
           const change = { access, stageRules, modelRef, credentials };
           await authorizeStageChange({ ...change, stage });
-          try {
-            await checkGates(ctx, {
-              modelRef,
-              version: number,
-              stage,
-              credentials,
-            });
-          } catch (error) {
-            if (error instanceof GatesFailedError) {
-              throw new MlflowError('INVALID_STATE', error.message);
-            }
-            throw error;
-          }
+          await checkGates(ctx, {
+            modelRef,
+            version: number,
+            stage,
+            credentials,
+          });
           // archiving the others is a stage change of its own, authorized when there are
           // others; the store archives whichever are in the stage when it commits
           let archiveOthers = false;

@@ -1,5 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   approvalRuleOf,
   checkStage,
@@ -9,6 +9,7 @@ import {
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { ModelAccess } from './ModelAccess';
+import { PromotionBlockedError } from './PromotionBlockedError';
 
 /**
  * The one place a stage change is authorized: the target stage must be configured, and
@@ -32,7 +33,7 @@ export async function authorizeStageChange(deps: {
     // a stage that needs approvals is entered through an approved request, or, where
     // config allows it, by a break-glass promotion with a reason
     if (!breakGlass) {
-      throw new ConflictError(
+      throw new PromotionBlockedError(
         `${stage} needs ${approvals.required} approval${
           approvals.required === 1 ? '' : 's'
         }: request the promotion (POST …/versions/{version}/promotion-requests) and have it approved`,

@@ -196,16 +196,11 @@ export function addPromotionRequestRoutes(
               modelRef,
               credentials,
             );
-            const current = await store.getPromotionRequest(modelRef, id);
-            const rule = current && approvalRuleOf(stageRules, current.stage);
             return store.decidePromotionRequest(modelRef, id, decision, {
               actor: actorOf(credentials),
               comment: req.body?.comment,
               stageRules,
-              allowSelfApproval: rule?.allowSelfApproval ?? false,
-              ...(ctx.gates && current && ctx.gates.has(current.stage)
-                ? { checkGates: input => ctx.gates!.evaluate(input) }
-                : {}),
+              gates: ctx.gates,
             });
           },
         );
