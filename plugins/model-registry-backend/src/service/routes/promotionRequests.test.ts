@@ -208,19 +208,41 @@ describeRegistry(
       const { body: onHidden } = await openRequest(hidden.path, 1, {
         stage: 'production',
       });
-      const list = (query: string, auth = callers.bob) =>
-        registry.api('get', `/promotion-requests?${query}`, auth);
-      const ids = (res: any) => res.body.items.map((r: any) => r.id);
+      // every page of a listing: the backend is shared, so rows are found by filtering
+      const list = async (query: string, auth = callers.bob) => {
+        const items: any[] = [];
+        let cursor: string | undefined;
+        do {
+          const res = await registry.api(
+            'get',
+            `/promotion-requests?${query}&limit=5${
+              cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+            }`,
+            auth,
+          );
+          expect(res.status).toBe(200);
+          items.push(...res.body.items);
+          cursor = res.body.nextCursor;
+        } while (cursor);
+        return items;
+      };
+      const ids = (items: any[]) => items.map(r => r.id);
 
-      const mine = await list('mine=requested&limit=100', callers.alice);
+      const mine = await list('mine=requested', callers.alice);
       expect(ids(mine)).toEqual(
         expect.arrayContaining([onSeen.id, onHidden.id]),
       );
+      expect(mine.every(r => r.requestedBy === ALICE)).toBe(true);
       // bob cannot read the hidden model; his own requests are never his to approve
-      const toApprove = await list('mine=to-approve&limit=100');
+      const toApprove = await list('mine=to-approve');
       expect(ids(toApprove)).toContain(onSeen.id);
       expect(ids(toApprove)).not.toContain(onHidden.id);
-      expect((await list('mine=requested&limit=100')).body.items).toEqual([]);
+      expect(
+        toApprove.every(r => r.status === 'open' && r.requestedBy !== BOB),
+      ).toBe(true);
+      const bobs = await list('mine=requested');
+      expect(ids(bobs)).not.toContain(onSeen.id);
+      expect(bobs.every(r => r.requestedBy === BOB)).toBe(true);
       // once bob decided, the request is no longer his to approve
       await registry
         .api(
@@ -230,26 +252,21 @@ describeRegistry(
         )
         .send({})
         .expect(200);
-      expect(ids(await list('mine=to-approve&limit=100'))).not.toContain(
-        onSeen.id,
-      );
-      expect(ids(await list('mine=to-approve&limit=100', carol))).toContain(
-        onSeen.id,
-      );
+      expect(ids(await list('mine=to-approve'))).not.toContain(onSeen.id);
+      expect(ids(await list('mine=to-approve', carol))).toContain(onSeen.id);
       // without the approve permission nothing is to approve
       registry.setDecision(
         'model-registry.promotion.approve',
         AuthorizeResult.DENY,
       );
-      expect(
-        (await list('mine=to-approve&limit=100', carol)).body.items,
-      ).toEqual([]);
+      expect(await list('mine=to-approve', carol)).toEqual([]);
       registry.reset();
       // everything readable, with a status
-      const open = await list('status=open&limit=100', callers.alice);
+      const open = await list('status=open', callers.alice);
       expect(ids(open)).toEqual(
         expect.arrayContaining([onSeen.id, onHidden.id]),
       );
+      expect(open.every(r => r.status === 'open')).toBe(true);
       await expectBadInput(
         registry,
         [
