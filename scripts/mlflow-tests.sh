@@ -123,7 +123,12 @@ transform="$(node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.
   if [ -n "$tracking_url" ]; then
     export APP_CONFIG_modelRegistry_mlflow_trackingServer_baseUrl="$tracking_url"
   fi
+  # The suite tests what an MLflow client sees with the registry's own rules: the example
+  # portal's governance of production (an approved request, gates) is turned off here, as
+  # MLflow clients have no request to open; jest covers its INVALID_STATE answer.
   NODE_ENV=development \
+    APP_CONFIG_modelRegistry_stages_approvals_production_required=0 \
+    APP_CONFIG_modelRegistry_stages_gates_production='[]' \
     APP_CONFIG_backend_baseUrl="$base_url" \
     APP_CONFIG_backend_listen_port="$port" \
     APP_CONFIG_backend_auth_externalAccess="[

@@ -30,7 +30,8 @@ export interface Config {
       approvals?: {
         [stage: string]: {
           /**
-           * Distinct approvers needed, 1 to 10; the requester never counts.
+           * Distinct approvers needed, 1 to 10; the requester never counts. 0 turns the
+           * stage's approvals off (e.g. in an environment override of a config file).
            * @visibility frontend
            */
           required: number;

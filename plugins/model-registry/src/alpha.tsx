@@ -15,6 +15,7 @@ import {
 } from '@backstage/plugin-scaffolder-react/alpha';
 import { ModelRegistryClient } from '@model-registry/plugin-model-registry-common';
 import ModelTrainingIcon from '@material-ui/icons/Memory';
+import PromotionRequestsIcon from '@material-ui/icons/HowToVote';
 import { modelRegistryApiRef } from './api';
 
 const isModel = 'kind:mlmodel';
@@ -39,6 +40,23 @@ const modelsPage = PageBlueprint.make({
     icon: <ModelTrainingIcon />,
     routeRef: modelsPageRouteRef,
     loader: () => import('./components/ModelsPage').then(m => <m.ModelsPage />),
+  },
+});
+
+/** The route of the Promotion requests page in the new frontend system. @alpha */
+export const promotionRequestsRouteRef = createRouteRef();
+
+const promotionRequestsPage = PageBlueprint.make({
+  name: 'promotion-requests',
+  params: {
+    path: '/model-registry/promotion-requests',
+    title: 'Promotion requests',
+    icon: <PromotionRequestsIcon />,
+    routeRef: promotionRequestsRouteRef,
+    loader: () =>
+      import('./components/PromotionRequests').then(m => (
+        <m.PromotionRequestsPage />
+      )),
   },
 });
 
@@ -132,6 +150,7 @@ export default createFrontendPlugin({
   extensions: [
     api,
     modelsPage,
+    promotionRequestsPage,
     modelCard,
     versionsContent,
     lineageContent,
@@ -140,5 +159,8 @@ export default createFrontendPlugin({
     componentModelsCard,
     modelNamePicker,
   ],
-  routes: { models: modelsPageRouteRef },
+  routes: {
+    models: modelsPageRouteRef,
+    promotionRequests: promotionRequestsRouteRef,
+  },
 });

@@ -8,6 +8,7 @@
 export {
   modelRegistryPlugin,
   ModelsPage,
+  PromotionRequestsPage,
   EntityModelCard,
   EntityModelVersionsContent,
   EntityModelLineageContent,
@@ -18,4 +19,4 @@ export {
 } from './plugin';
 export { modelRegistryApiRef } from './api';
 export type { ModelRegistryApi } from './api';
-export { modelsPageRouteRef } from './routes';
+export { modelsPageRouteRef, promotionRequestsRouteRef } from './routes';

@@ -13,7 +13,7 @@ import {
   validateModelName,
 } from './components/ModelNamePicker';
 import { modelRegistryApiRef } from './api';
-import { modelsPageRouteRef } from './routes';
+import { modelsPageRouteRef, promotionRequestsRouteRef } from './routes';
 
 /** The model registry plugin for legacy (createApp from @backstage/app-defaults) apps. @public */
 export const modelRegistryPlugin = createPlugin({
@@ -26,7 +26,10 @@ export const modelRegistryPlugin = createPlugin({
         new ModelRegistryClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { models: modelsPageRouteRef },
+  routes: {
+    models: modelsPageRouteRef,
+    promotionRequests: promotionRequestsRouteRef,
+  },
 });
 
 /** The Models page. @public */
@@ -35,6 +38,21 @@ export const ModelsPage = modelRegistryPlugin.provide(
     name: 'ModelsPage',
     component: () => import('./components/ModelsPage').then(m => m.ModelsPage),
     mountPoint: modelsPageRouteRef,
+  }),
+);
+
+/**
+ * The Promotion requests page: open requests the signed-in user may approve, and the
+ * requests they opened. @public
+ */
+export const PromotionRequestsPage = modelRegistryPlugin.provide(
+  createRoutableExtension({
+    name: 'PromotionRequestsPage',
+    component: () =>
+      import('./components/PromotionRequests').then(
+        m => m.PromotionRequestsPage,
+      ),
+    mountPoint: promotionRequestsRouteRef,
   }),
 );
 

@@ -4,3 +4,8 @@ import { createRouteRef } from '@backstage/core-plugin-api';
 export const modelsPageRouteRef = createRouteRef({
   id: 'model-registry:models',
 });
+
+/** The route of the Promotion requests page. @public */
+export const promotionRequestsRouteRef = createRouteRef({
+  id: 'model-registry:promotion-requests',
+});

@@ -11,6 +11,8 @@ import type {
   ModelVersionStatus,
   NewModel,
   NewModelVersion,
+  PromotionRequestInput,
+  PromotionRequestStatus,
 } from '../schema/openapi/generated/models';
 
 /** A model, by entity ref (`mlmodel:default/fraud-detector`) or compound ref. @public */
@@ -188,16 +190,153 @@ export class ModelRegistryClient {
     );
   }
 
+  /**
+   * Moves a version into a stage directly. `overrideGates` passes failing gates and
+   * `breakGlass` enters a stage that needs approvals (where config allows it); both need the
+   * comment as their reason.
+   */
   transitionStage(
     model: ModelRefLike,
     version: number,
     stage: string,
     comment?: string,
+    options?: ModelRegistryRequestOptions & {
+      overrideGates?: boolean;
+      breakGlass?: boolean;
+    },
+  ) {
+    const { overrideGates, breakGlass, ...requestOptions } = options ?? {};
+    return unwrap(
+      this.api.transitionStage(
+        {
+          path: { ...modelPath(model), version },
+          body: {
+            stage,
+            comment,
+            ...(overrideGates ? { overrideGates } : {}),
+            ...(breakGlass ? { breakGlass } : {}),
+          },
+        },
+        requestOptions,
+      ),
+    );
+  }
+
+  /** Each gate of a stage checked against a version now, without changing anything. */
+  checkGates(
+    model: ModelRefLike,
+    version: number,
+    stage: string,
     options?: ModelRegistryRequestOptions,
   ) {
     return unwrap(
-      this.api.transitionStage(
-        { path: { ...modelPath(model), version }, body: { stage, comment } },
+      this.api.checkGates(
+        { path: { ...modelPath(model), version }, query: { stage } },
+        options,
+      ),
+    );
+  }
+
+  /** Opens a request to promote a version into a stage that needs approvals. */
+  openPromotionRequest(
+    model: ModelRefLike,
+    version: number,
+    input: PromotionRequestInput,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.openPromotionRequest(
+        { path: { ...modelPath(model), version }, body: input },
+        options,
+      ),
+    );
+  }
+
+  /** A page of a model's promotion requests, newest first. */
+  listModelPromotionRequests(
+    model: ModelRefLike,
+    query: {
+      status?: PromotionRequestStatus;
+      limit?: number;
+      cursor?: string;
+    } = {},
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.listModelPromotionRequests(
+        { path: modelPath(model), query },
+        options,
+      ),
+    );
+  }
+
+  /**
+   * A page of promotion requests across the models the caller can read: `mine: 'requested'`
+   * those the caller opened, `mine: 'to-approve'` open ones of others the caller may decide.
+   */
+  listPromotionRequests(
+    query: {
+      status?: PromotionRequestStatus;
+      mine?: 'requested' | 'to-approve';
+      limit?: number;
+      cursor?: string;
+    } = {},
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(this.api.listPromotionRequests({ query }, options));
+  }
+
+  getPromotionRequest(
+    model: ModelRefLike,
+    requestId: number,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.getPromotionRequest(
+        { path: { ...modelPath(model), requestId } },
+        options,
+      ),
+    );
+  }
+
+  /** Approves another user's request; the last approval needed executes the promotion. */
+  approvePromotionRequest(
+    model: ModelRefLike,
+    requestId: number,
+    comment?: string,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.approvePromotionRequest(
+        { path: { ...modelPath(model), requestId }, body: { comment } },
+        options,
+      ),
+    );
+  }
+
+  rejectPromotionRequest(
+    model: ModelRefLike,
+    requestId: number,
+    comment?: string,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.rejectPromotionRequest(
+        { path: { ...modelPath(model), requestId }, body: { comment } },
+        options,
+      ),
+    );
+  }
+
+  /** Cancels an open request (its requester only). */
+  cancelPromotionRequest(
+    model: ModelRefLike,
+    requestId: number,
+    options?: ModelRegistryRequestOptions,
+  ) {
+    return unwrap(
+      this.api.cancelPromotionRequest(
+        { path: { ...modelPath(model), requestId } },
         options,
       ),
     );

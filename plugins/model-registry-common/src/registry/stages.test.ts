@@ -37,6 +37,14 @@ describe('readStageRules approvals', () => {
     expect(approvalRuleOf(read({}), 'production')).toBeUndefined();
   });
 
+  it('takes required 0 as no approvals (an override turning them off)', () => {
+    const rules = read({
+      approvals: { production: { required: 0 }, staging: { required: 1 } },
+    });
+    expect(approvalRuleOf(rules, 'production')).toBeUndefined();
+    expect(approvalRuleOf(rules, 'staging')).toMatchObject({ required: 1 });
+  });
+
   it.each([
     [{ canary: { required: 1 } }, 'approvals.canary names "canary"'],
     [
@@ -48,7 +56,7 @@ describe('readStageRules approvals', () => {
       'approvals.archived: the initial and the archived stage',
     ],
     [
-      { production: { required: 0 } },
+      { production: { required: -1 } },
       'approvals.production.required must be an integer from 1 to 10',
     ],
     [{ production: { required: 1.5 } }, 'approvals.production.required'],

@@ -134,25 +134,31 @@ function readApprovals(
   const approvals = stages.getOptionalConfig('approvals');
   if (!approvals) return undefined;
   return Object.fromEntries(
-    approvals.keys().map(stage => {
-      const rule = approvals.getConfig(stage);
-      const directPromotion =
-        rule.getOptionalString('directPromotion') ?? 'never';
-      return [
-        stage,
-        {
-          required: rule.getNumber('required'),
-          allowSelfApproval:
-            rule.getOptionalBoolean('allowSelfApproval') ?? false,
-          ...(rule.has('expiresAfterHours')
-            ? { expiresAfterHours: rule.getNumber('expiresAfterHours') }
-            : {}),
-          directPromotion:
-            directPromotion as StageApprovalRule['directPromotion'],
-          notify: rule.getOptionalStringArray('notify') ?? [],
-        },
-      ];
-    }),
+    approvals
+      .keys()
+      // `required: 0` turns a stage's approvals off (e.g. an environment override)
+      .filter(
+        stage => approvals.getConfig(stage).getOptionalNumber('required') !== 0,
+      )
+      .map(stage => {
+        const rule = approvals.getConfig(stage);
+        const directPromotion =
+          rule.getOptionalString('directPromotion') ?? 'never';
+        return [
+          stage,
+          {
+            required: rule.getNumber('required'),
+            allowSelfApproval:
+              rule.getOptionalBoolean('allowSelfApproval') ?? false,
+            ...(rule.has('expiresAfterHours')
+              ? { expiresAfterHours: rule.getNumber('expiresAfterHours') }
+              : {}),
+            directPromotion:
+              directPromotion as StageApprovalRule['directPromotion'],
+            notify: rule.getOptionalStringArray('notify') ?? [],
+          },
+        ];
+      }),
   );
 }
 

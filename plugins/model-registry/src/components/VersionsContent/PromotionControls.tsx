@@ -1,109 +1,128 @@
-import { usePermission } from '@backstage/plugin-permission-react';
+import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 import {
-  isProtectedStage,
-  modelAliasManagePermission,
-  modelVersionPromoteProductionPermission,
-  modelVersionStagePermission,
+  approvalRuleOf,
   ModelVersion,
+  PromotionRequest,
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
-import {
-  Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  TextField,
-  Tooltip,
-  Typography,
-} from '@material-ui/core';
-import { useState } from 'react';
+import { Box, Button, Chip, TextField, Typography } from '@material-ui/core';
+import { Fragment, useState } from 'react';
 import { ModelRegistryApi } from '../../api';
-import { serverMessage } from '../errors';
+import {
+  PermissionState,
+  RegistryPermissions,
+} from '../../hooks/useRegistryPermissions';
+import { ConfirmDialog, useSubmit } from '../ConfirmDialog';
+import { StageDialog, StageMove, stageMoveLabel } from './StageDialog';
 
-type Action = { kind: 'stage'; stage: string } | { kind: 'alias' };
+type Control = {
+  key: string;
+  label: string;
+  permission: PermissionState;
+  onClick: () => void;
+};
 
-function actionLabel(action: Action, rules: StageRules) {
-  if (action.kind === 'alias') return 'Set alias';
-  if (action.stage === rules.archivedStage) return 'Archive';
-  if (isProtectedStage(rules, action.stage))
-    return `Promote to ${action.stage}`;
-  return `Move to ${action.stage}`;
+function ControlButton(props: { control: Control; describedBy?: string }) {
+  const { control } = props;
+  const denied = !control.permission.loading && !control.permission.allowed;
+  return (
+    <Box mr={1} mb={1} display="inline-block">
+      <Button
+        size="small"
+        variant="outlined"
+        color="primary"
+        disabled={control.permission.loading || denied}
+        onClick={control.onClick}
+        aria-label={control.label}
+        aria-describedby={denied ? props.describedBy : undefined}
+        data-testid={denied ? `denied-${control.label}` : undefined}
+      >
+        {control.label}
+      </Button>
+    </Box>
+  );
 }
 
-/** A control that asks the backend's permission for this model and explains a denial. */
-function GuardedButton(props: {
+function AliasDialog(props: {
+  api: ModelRegistryApi;
   entityRef: string;
-  permission:
-    | typeof modelVersionStagePermission
-    | typeof modelVersionPromoteProductionPermission
-    | typeof modelAliasManagePermission;
-  label: string;
-  deniedReason: string;
-  onClick: () => void;
+  version: ModelVersion;
+  protectedAliases: string[];
+  onClose: () => void;
+  onDone: () => void;
 }) {
-  const { loading, allowed } = usePermission({
-    permission: props.permission,
-    resourceRef: props.entityRef,
-  });
-  const button = (
-    <Button
-      size="small"
-      variant="outlined"
-      color="primary"
-      disabled={loading || !allowed}
-      onClick={props.onClick}
-      aria-label={props.label}
-    >
-      {props.label}
-    </Button>
+  const [alias, setAlias] = useState('');
+  const [comment, setComment] = useState('');
+  const { busy, failure, submit } = useSubmit(
+    () =>
+      props.api
+        .setAlias(
+          props.entityRef,
+          alias.trim(),
+          props.version.version,
+          comment.trim() || undefined,
+        )
+        .then(() => {}),
+    props.onDone,
   );
-  if (loading || allowed) {
-    return (
-      <Box mr={1} mb={1} display="inline-block">
-        {button}
-      </Box>
-    );
-  }
   return (
-    <Tooltip title={props.deniedReason}>
-      {/* A disabled button fires no events; the span carries the tooltip and focus. */}
-      <Box
-        component="span"
-        mr={1}
-        mb={1}
-        display="inline-block"
-        tabIndex={0}
-        aria-label={`${props.label}: ${props.deniedReason}`}
-        data-testid={`denied-${props.label}`}
-      >
-        {button}
-      </Box>
-    </Tooltip>
+    <ConfirmDialog
+      id="alias-dialog"
+      title={`Set an alias on version ${props.version.version}`}
+      comment={{
+        label: 'Comment',
+        helperText: 'Why? It is kept in the history.',
+        value: comment,
+        onChange: setComment,
+      }}
+      failure={failure}
+      busy={busy}
+      confirmLabel="Confirm"
+      confirmDisabled={!alias.trim()}
+      onConfirm={submit}
+      onClose={props.onClose}
+    >
+      <TextField
+        fullWidth
+        margin="dense"
+        id="promotion-alias"
+        label="Alias"
+        helperText={`Letters, digits, _ and -; latest and v<number> are reserved. An existing alias moves here.${
+          props.protectedAliases.length
+            ? ` Protected (the protected-alias permission, or a promotion request): ${props.protectedAliases.join(
+                ', ',
+              )}.`
+            : ''
+        }`}
+        value={alias}
+        onChange={e => setAlias(e.target.value)}
+      />
+    </ConfirmDialog>
   );
 }
 
 /**
- * Promote, archive and alias controls for one version. Each control asks the backend's
- * permission for this model and target stage; a confirmation dialog takes a comment.
+ * Stage, promotion-request and alias controls for one version. Each control follows the
+ * caller's permissions on the model; what is denied is said under the buttons (not only on
+ * hover), with whom to ask. A stage that needs approvals offers a request (and break glass
+ * where config allows it); an open request shows instead of a second one.
  */
 export function PromotionControls(props: {
   api: ModelRegistryApi;
   entityRef: string;
   modelName: string;
+  owner?: string;
   version: ModelVersion;
   stageRules: StageRules;
   occupants: Record<string, number>;
+  permissions: RegistryPermissions;
+  openRequests: PromotionRequest[];
+  protectedAliases: string[];
   onChanged: () => void;
 }) {
-  const { api, entityRef, version, stageRules, occupants } = props;
-  const [action, setAction] = useState<Action | undefined>();
-  const [comment, setComment] = useState('');
-  const [alias, setAlias] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | undefined>();
+  const { api, entityRef, version, stageRules, permissions } = props;
+  const [move, setMove] = useState<StageMove | undefined>();
+  const [aliasOpen, setAliasOpen] = useState(false);
 
   const inSingleStage = stageRules.singleOccupancyStages.includes(
     version.stage,
@@ -114,138 +133,143 @@ export function PromotionControls(props: {
         s => s !== version.stage && s !== stageRules.stages[0],
       );
 
-  const close = () => {
-    setAction(undefined);
-    setComment('');
-    setAlias('');
-    setFailure(undefined);
-  };
-
-  const confirm = async () => {
-    if (!action) return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      if (action.kind === 'stage') {
-        await api.transitionStage(
-          entityRef,
-          version.version,
-          action.stage,
-          comment || undefined,
-        );
-      } else {
-        await api.setAlias(
-          entityRef,
-          alias,
-          version.version,
-          comment || undefined,
-        );
-      }
-      close();
-      props.onChanged();
-    } catch (error) {
-      setFailure(serverMessage(error));
-    } finally {
-      setBusy(false);
+  const controls: Control[] = [];
+  const pending: PromotionRequest[] = [];
+  const approvers = new Set<string>();
+  for (const stage of targets) {
+    const rule = approvalRuleOf(stageRules, stage);
+    if (!rule) {
+      const m: StageMove = { stage, mode: 'direct' };
+      controls.push({
+        key: stage,
+        label: stageMoveLabel(m, stageRules),
+        permission: stageRules.protectedStages.includes(stage)
+          ? permissions.promote
+          : permissions.stage,
+        onClick: () => setMove(m),
+      });
+      continue;
     }
+    rule.notify.forEach(ref => approvers.add(ref));
+    const open = props.openRequests.find(r => r.stage === stage);
+    if (open) {
+      pending.push(open);
+    } else {
+      const m: StageMove = { stage, mode: 'request' };
+      controls.push({
+        key: `request-${stage}`,
+        label: stageMoveLabel(m, stageRules),
+        permission: permissions.request,
+        onClick: () => setMove(m),
+      });
+    }
+    if (
+      rule.directPromotion === 'break-glass' &&
+      !permissions.promote.loading &&
+      permissions.promote.allowed
+    ) {
+      const m: StageMove = { stage, mode: 'break-glass' };
+      controls.push({
+        key: `break-glass-${stage}`,
+        label: stageMoveLabel(m, stageRules),
+        permission: permissions.promote,
+        onClick: () => setMove(m),
+      });
+    }
+  }
+  const aliasPermission: PermissionState = {
+    loading: permissions.alias.loading || permissions.protectedAlias.loading,
+    allowed: permissions.alias.allowed || permissions.protectedAlias.allowed,
   };
+  controls.push({
+    key: 'alias',
+    label: 'Set alias',
+    permission: aliasPermission,
+    onClick: () => setAliasOpen(true),
+  });
 
-  const displaced =
-    action?.kind === 'stage' &&
-    stageRules.singleOccupancyStages.includes(action.stage)
-      ? occupants[action.stage]
-      : undefined;
+  const denied = controls.filter(
+    c => !c.permission.loading && !c.permission.allowed,
+  );
+  const reasonId = `denied-reason-${version.version}`;
+  const done = () => {
+    setMove(undefined);
+    setAliasOpen(false);
+    props.onChanged();
+  };
 
   return (
     <>
-      {targets.map(stage => {
-        const isProtected = isProtectedStage(stageRules, stage);
-        const label = actionLabel({ kind: 'stage', stage }, stageRules);
-        return (
-          <GuardedButton
-            key={stage}
-            entityRef={entityRef}
-            permission={
-              isProtected
-                ? modelVersionPromoteProductionPermission
-                : modelVersionStagePermission
-            }
-            label={label}
-            deniedReason={
-              isProtected
-                ? `You are not allowed to promote versions of ${props.modelName} to ${stage}.`
-                : `You are not allowed to change the stage of versions of ${props.modelName}.`
-            }
-            onClick={() => setAction({ kind: 'stage', stage })}
-          />
-        );
-      })}
-      <GuardedButton
-        entityRef={entityRef}
-        permission={modelAliasManagePermission}
-        label="Set alias"
-        deniedReason={`You are not allowed to manage aliases of ${props.modelName}.`}
-        onClick={() => setAction({ kind: 'alias' })}
-      />
-      <Dialog
-        open={Boolean(action)}
-        onClose={close}
-        aria-labelledby="promotion-dialog-title"
-      >
-        <DialogTitle id="promotion-dialog-title">
-          {action?.kind === 'stage'
-            ? `${actionLabel(action, stageRules)}: version ${version.version}?`
-            : `Set an alias on version ${version.version}`}
-        </DialogTitle>
-        <DialogContent>
-          {action?.kind === 'stage' && (
-            <DialogContentText>
-              {displaced && displaced !== version.version
-                ? `Version ${displaced} is in ${action.stage} now; it will be moved to ${stageRules.archivedStage} in the same step.`
-                : `Version ${version.version} moves from ${version.stage} to ${action.stage}.`}
-            </DialogContentText>
+      {pending.map(request => (
+        <Chip
+          key={request.id}
+          size="small"
+          color="secondary"
+          label={`${request.stage} requested by ${request.requestedBy.replace(
+            /^user:(default\/)?/,
+            '',
+          )} · ${request.approvals} of ${request.requiredApprovals} approvals`}
+          style={{ marginRight: 8, marginBottom: 8 }}
+          data-testid={`open-request-${version.version}`}
+        />
+      ))}
+      {controls.map(control => (
+        <ControlButton
+          key={control.key}
+          control={control}
+          describedBy={reasonId}
+        />
+      ))}
+      {denied.length > 0 && (
+        <Typography
+          variant="caption"
+          component="p"
+          color="textSecondary"
+          id={reasonId}
+          data-testid={reasonId}
+        >
+          {`Not allowed for you: ${denied.map(c => c.label).join(', ')}. `}
+          {props.owner ? (
+            <>
+              Ask {props.modelName}&apos;s owner,{' '}
+              <EntityRefLinks entityRefs={[props.owner]} defaultKind="group" />
+              {approvers.size > 0 ? ', or its approvers: ' : '.'}
+            </>
+          ) : (
+            <>{approvers.size > 0 ? 'Its approvers: ' : ''}</>
           )}
-          {action?.kind === 'alias' && (
-            <TextField
-              fullWidth
-              margin="dense"
-              id="promotion-alias"
-              label="Alias"
-              helperText="Letters, digits, _ and -; latest and v<number> are reserved. An existing alias moves here."
-              value={alias}
-              onChange={e => setAlias(e.target.value)}
-            />
+          {approvers.size > 0 && (
+            <Fragment>
+              <EntityRefLinks entityRefs={[...approvers]} defaultKind="group" />
+              .
+            </Fragment>
           )}
-          <TextField
-            fullWidth
-            margin="dense"
-            id="promotion-comment"
-            label="Comment"
-            helperText="Why? It is kept in the history."
-            value={comment}
-            onChange={e => setComment(e.target.value)}
-            multiline
-          />
-          {failure && (
-            <Typography color="error" role="alert">
-              {failure}
-            </Typography>
-          )}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={close} disabled={busy}>
-            Cancel
-          </Button>
-          <Button
-            onClick={confirm}
-            color="primary"
-            variant="contained"
-            disabled={busy || (action?.kind === 'alias' && !alias)}
-          >
-            Confirm
-          </Button>
-        </DialogActions>
-      </Dialog>
+        </Typography>
+      )}
+      {move && (
+        <StageDialog
+          api={api}
+          entityRef={entityRef}
+          version={version}
+          move={move}
+          stageRules={stageRules}
+          occupants={props.occupants}
+          overrideGates={permissions.overrideGates}
+          protectedAliases={props.protectedAliases}
+          onClose={() => setMove(undefined)}
+          onDone={done}
+        />
+      )}
+      {aliasOpen && (
+        <AliasDialog
+          api={api}
+          entityRef={entityRef}
+          version={version}
+          protectedAliases={props.protectedAliases}
+          onClose={() => setAliasOpen(false)}
+          onDone={done}
+        />
+      )}
     </>
   );
 }

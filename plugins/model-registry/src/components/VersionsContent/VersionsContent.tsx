@@ -4,7 +4,12 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { ModelVersion } from '@model-registry/plugin-model-registry-common';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { useSignal } from '@backstage/plugin-signals-react';
+import {
+  ModelVersion,
+  readProtectedAliases,
+} from '@model-registry/plugin-model-registry-common';
 import {
   Box,
   Button,
@@ -20,11 +25,16 @@ import {
   TableRow,
   TableSortLabel,
   TextField,
+  Typography,
 } from '@material-ui/core';
-import { useState } from 'react';
+import WarningIcon from '@material-ui/icons/Warning';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useModelRef } from '../../hooks/useModelRef';
+import { useCurrentUser } from '../../hooks/useCurrentUser';
+import { useRegistryPermissions } from '../../hooks/useRegistryPermissions';
 import { useStageRules } from '../../hooks/useStageRules';
+import { PromotionRequestTable } from '../PromotionRequests/PromotionRequestTable';
 import { PromotionControls } from './PromotionControls';
 import { VersionDetail } from './VersionDetail';
 
@@ -32,10 +42,27 @@ type SortField = 'version' | 'createdAt' | 'stage' | 'status';
 
 const PAGE_SIZE = 20;
 
-/** The versions of a model: server-paginated, sortable, filterable, with promotion controls. */
+/** The signal channel of a model: the backend publishes on it when the model changes. */
+function modelChannel(entityRef: string) {
+  return `model-registry:${entityRef}`;
+}
+
+/**
+ * The versions of a model: server-paginated, sortable, filterable, with promotion controls
+ * and the model's open promotion requests; it reloads when the backend signals a change.
+ */
 export function VersionsContent() {
   const { entity, entityRef, api } = useModelRef();
   const stageRules = useStageRules();
+  const config = useApi(configApiRef);
+  const protectedAliases = useMemo(
+    () => readProtectedAliases(config),
+    [config],
+  );
+  const permissions = useRegistryPermissions(entityRef);
+  const me = useCurrentUser();
+  const { lastSignal } = useSignal(modelChannel(entityRef));
+  const [message, setMessage] = useState<string | undefined>();
   const [sort, setSort] = useState<SortField>('version');
   const [order, setOrder] = useState<'asc' | 'desc'>('desc');
   const [stage, setStage] = useState('');
@@ -46,9 +73,10 @@ export function VersionsContent() {
   ]);
   const [selected, setSelected] = useState<ModelVersion | undefined>();
   const cursor = cursors[cursors.length - 1];
+  const hasApprovalStages = Object.keys(stageRules.approvals ?? {}).length > 0;
 
   const state = useAsyncRetry(async () => {
-    const [page, summary] = await Promise.all([
+    const [page, summary, requests] = await Promise.all([
       api.listVersions(entityRef, {
         limit: PAGE_SIZE,
         cursor,
@@ -59,9 +87,23 @@ export function VersionsContent() {
         tag: tag || undefined,
       }),
       api.getModel(entityRef),
+      hasApprovalStages
+        ? api.listModelPromotionRequests(entityRef, {
+            status: 'open',
+            limit: 100,
+          })
+        : Promise.resolve({ items: [] }),
     ]);
-    return { page, summary };
+    return { page, summary, openRequests: requests.items };
   }, [api, entityRef, cursor, sort, order, stage, alias, tag]);
+
+  // Reload once per signal (retry changes identity with each load; the ref keeps the
+  // effect to the signal alone).
+  const retryRef = useRef(state.retry);
+  retryRef.current = state.retry;
+  useEffect(() => {
+    if (lastSignal) retryRef.current();
+  }, [lastSignal]);
 
   const resetPaging = () => setCursors([undefined]);
   const toggleSort = (field: SortField) => {
@@ -90,6 +132,8 @@ export function VersionsContent() {
   );
 
   const aliasNames = Object.keys(state.value?.summary.aliases ?? {});
+  const openRequests = state.value?.openRequests ?? [];
+  const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
 
   return (
     <InfoCard
@@ -141,7 +185,26 @@ export function VersionsContent() {
           }}
         />
       </Box>
-      {state.loading && <Progress />}
+      {openRequests.length > 0 && (
+        <Box mb={3}>
+          <Typography variant="h6" component="h3">
+            Open promotion requests
+          </Typography>
+          {message && <Typography role="status">{message}</Typography>}
+          <PromotionRequestTable
+            api={api}
+            requests={openRequests}
+            stageRules={stageRules}
+            me={me}
+            title="Open promotion requests"
+            onChanged={text => {
+              setMessage(text);
+              state.retry();
+            }}
+          />
+        </Box>
+      )}
+      {state.loading && !state.value && <Progress />}
       {state.error && (
         <ResponseErrorPanel
           error={state.error}
@@ -199,15 +262,32 @@ export function VersionsContent() {
                   />
                 </TableCell>
                 <TableCell>
-                  {version.aliases.map(a => (
-                    <Chip
-                      key={a}
-                      size="small"
-                      variant="outlined"
-                      label={a}
-                      style={{ marginRight: 4 }}
-                    />
-                  ))}
+                  {version.aliases.map(a => {
+                    const stale = version.stage === stageRules.archivedStage;
+                    return (
+                      <Chip
+                        key={a}
+                        size="small"
+                        variant="outlined"
+                        label={a}
+                        icon={stale ? <WarningIcon /> : undefined}
+                        title={
+                          stale
+                            ? `${a} points at a version in ${stageRules.archivedStage}`
+                            : undefined
+                        }
+                        aria-label={
+                          stale
+                            ? `${a} (on an ${stageRules.archivedStage} version)`
+                            : a
+                        }
+                        style={{
+                          marginRight: 4,
+                          ...(stale ? { borderColor: '#ed6c02' } : {}),
+                        }}
+                      />
+                    );
+                  })}
                 </TableCell>
                 <TableCell>{version.status}</TableCell>
                 <TableCell>
@@ -229,6 +309,12 @@ export function VersionsContent() {
                     version={version}
                     stageRules={stageRules}
                     occupants={state.value!.summary.stageOccupants}
+                    permissions={permissions}
+                    openRequests={openRequests.filter(
+                      r => r.version === version.version,
+                    )}
+                    protectedAliases={protectedAliases}
+                    owner={typeof owner === 'string' ? owner : undefined}
                     onChanged={state.retry}
                   />
                 </TableCell>

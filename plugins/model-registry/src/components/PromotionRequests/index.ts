@@ -1,0 +1,2 @@
+export { PromotionRequestsPage } from './PromotionRequestsPage';
+export { PromotionRequestTable } from './PromotionRequestTable';
