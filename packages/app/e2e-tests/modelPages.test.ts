@@ -6,54 +6,112 @@ import {
   signInAsGuest,
 } from './helpers';
 
-// Alice is in risk-ml, the owner of fraud-detector, but not in platform-ml: the example policy
-// lets her stage and archive its versions and set aliases, not promote to production.
-// (Runs before the guest's promotion below, while version 5 is in staging.)
-test('a user who may not promote to production sees that control disabled, with the reason', async ({
-  page,
+// Governed promotion in the example portal (app-config.yaml): production needs one approval
+// by someone other than the requester; the example policy lets the owners (risk-ml, Alice)
+// request and the platform group (Carol) approve. Alice requests v5 with the protected
+// champion alias; Carol sees a notification and the request on the Promotion requests page
+// and approves; Alice's open page turns v5 into production without a reload (signals).
+test('governed promotion: Alice requests, Carol approves, Alice sees production live', async ({
+  browser,
 }) => {
-  await signInAsExampleUser(page, 'Alice Risk');
-  await page.goto('/catalog/default/mlmodel/fraud-detector');
-  await openTab(page, 'Versions');
-  const row5 = page.getByTestId('version-row-5');
+  const alice = await (await browser.newContext()).newPage();
+  await signInAsExampleUser(alice, 'Alice Risk');
+  await alice.goto('/catalog/default/mlmodel/fraud-detector');
+  await openTab(alice, 'Versions');
+  const row5 = alice.getByTestId('version-row-5');
   await expect(row5.getByText('staging')).toBeVisible();
 
-  const promote = row5.getByRole('button', { name: 'Promote to production' });
-  await expect(promote).toBeDisabled();
+  // An owner may request, not promote: the reason is written out, naming who may act.
+  const request = row5.getByRole('button', { name: 'Request production' });
+  await expect(request).toBeEnabled();
   await expect(
-    row5.getByLabel(
-      'Promote to production: You are not allowed to promote versions of Fraud detector to production.',
-    ),
-  ).toBeVisible();
-  // the reason is also the tooltip of the disabled control
-  await row5
-    .getByLabel(
-      'Promote to production: You are not allowed to promote versions of Fraud detector to production.',
-    )
-    .hover();
-  await expect(
-    page
-      .getByRole('tooltip')
-      .getByText(
-        'You are not allowed to promote versions of Fraud detector to production.',
-      ),
-  ).toBeVisible();
-  // ...while what an owner may do stays enabled.
+    row5.getByRole('button', { name: /Promote to production|Break glass/ }),
+  ).toHaveCount(0);
   await expect(row5.getByRole('button', { name: 'Archive' })).toBeEnabled();
-  await expect(row5.getByRole('button', { name: 'Set alias' })).toBeEnabled();
-  await screenshot(page, '04b-versions-as-owner-not-allowed-to-promote');
+  await screenshot(alice, '04b-versions-as-owner-request-promotion');
 
-  // Signed in as Alice on reload too (the example sign-in page keeps the choice).
-  await page.reload();
+  await request.click();
+  const dialog = alice.getByRole('dialog');
+  await expect(dialog.getByText('metric-not-worse:auc: passed')).toBeVisible();
+  await expect(dialog.getByText('status-ready: passed')).toBeVisible();
+  await expect(dialog.getByText('lineage-present: passed')).toBeVisible();
+  const comparison = dialog.getByRole('table', { name: 'Metric comparison' });
+  await expect(comparison.getByText('v4 (production)')).toBeVisible();
+  await expect(comparison.getByText('+0.01680')).toBeVisible(); // auc 0.9815 against 0.9647
+  await dialog
+    .getByLabel('Alias to move with the promotion (optional)')
+    .fill('champion');
+  await dialog.getByLabel('Comment').fill('Recall +2 pt on the November set');
+  await screenshot(alice, '05-request-promotion-dialog');
+  await dialog.getByRole('button', { name: 'Request' }).click();
+  await expect(dialog).toBeHidden();
+  const open = alice.getByRole('table', { name: 'Open promotion requests' });
   await expect(
-    page.getByTestId('version-row-5').getByText('staging'),
+    open.getByText('Recall +2 pt on the November set'),
   ).toBeVisible();
+  await expect(
+    open.getByText(/You requested this: another approver must decide/),
+  ).toBeVisible();
+  await expect(
+    row5.getByText(/production requested by alice · 0 of 1 approvals/),
+  ).toBeVisible();
+  await screenshot(alice, '05b-versions-with-open-request');
+
+  // Carol, in the platform group, in a browser of her own.
+  const carol = await (await browser.newContext()).newPage();
+  await signInAsExampleUser(carol, 'Carol Platform');
+  await carol.goto('/notifications');
+  await expect(
+    carol
+      .getByText('Approve mlmodel:default/fraud-detector v5 for production?')
+      .first(),
+  ).toBeVisible();
+  await screenshot(carol, '05c-approver-notification');
+  await carol.goto('/model-registry/promotion-requests');
+  const mine = carol.getByRole('table', { name: 'To approve' });
+  const row = mine
+    .getByRole('row')
+    .filter({ hasText: 'Recall +2 pt on the November set' });
+  await expect(row.getByText('v5 → production (@champion)')).toBeVisible();
+  await screenshot(carol, '05d-promotion-requests-page');
+  await row.getByRole('button', { name: 'Approve' }).click();
+  const decision = carol.getByRole('dialog');
+  await expect(
+    decision.getByText(/Yours is the last approval needed/),
+  ).toBeVisible();
+  await decision.getByLabel('Comment').fill('Checked the November evaluation');
+  await decision.getByRole('button', { name: 'Approve' }).click();
+  await expect(
+    carol.getByText('Approved: version 5 is in production now.'),
+  ).toBeVisible();
+
+  // Alice's page, not reloaded, shows the promotion.
+  await expect(row5.getByText('production', { exact: true })).toBeVisible();
+  await expect(
+    alice.getByTestId('version-row-4').getByText('archived'),
+  ).toBeVisible();
+  await expect(row5.getByText('champion')).toBeVisible();
+  await expect(open).toBeHidden();
+  await screenshot(alice, '06-versions-after-approved-promotion');
+
+  await openTab(alice, 'History');
+  for (const text of [
+    /requested the promotion of version 5 to production with alias champion/,
+    /approved the promotion of version 5 to production/,
+    /promoted version 5 from staging to production/,
+    /Checked the November evaluation/,
+  ]) {
+    await expect(alice.getByText(text).first()).toBeVisible();
+  }
+  await screenshot(alice, '07-history');
+  await alice.context().close();
+  await carol.context().close();
 });
 
-// The guest is a member of platform-ml (examples/org.yaml): the example policy lets it
-// promote any model to production, but only the owners of fraud-detector (risk-ml) may
-// move its versions to other stages or set its aliases.
-test('the model page: card, versions, permission-gated promotion, history, lineage, metrics', async ({
+// The guest is a member of platform-ml (examples/org.yaml), not of risk-ml: it may approve
+// and break glass but not request, stage or alias fraud-detector's versions. (Runs after the
+// governed promotion above: v5 is in production.)
+test('the model page: card, versions, permission-gated controls, lineage, metrics', async ({
   page,
 }) => {
   await signInAsGuest(page);
@@ -65,57 +123,36 @@ test('the model page: card, versions, permission-gated promotion, history, linea
     .filter({ hasText: 'Model card' })
     .first();
   await expect(card.getByText('Intended use')).toBeVisible();
-  await expect(card.getByText('v4', { exact: true })).toBeVisible();
+  await expect(card.getByText('v5', { exact: true })).toBeVisible();
   const cardMs = Date.now() - started;
   await screenshot(page, '03-model-card');
 
   const versionsStarted = Date.now();
   await openTab(page, 'Versions');
   const row5 = page.getByTestId('version-row-5');
-  await expect(row5.getByText('staging')).toBeVisible();
+  await expect(row5.getByText('production', { exact: true })).toBeVisible();
   const versionsMs = Date.now() - versionsStarted;
   // eslint-disable-next-line no-console
   console.log(
     `[timing] model card ${cardMs} ms after navigation; first page of versions ${versionsMs} ms after opening the tab`,
   );
 
-  // Not an owner: the stage controls are disabled and say why.
+  // Not an owner: the stage controls of an archived version are disabled, the reason written
+  // out with whom to ask.
+  const row3 = page.getByTestId('version-row-3');
   await expect(
-    row5.getByLabel(
-      'Archive: You are not allowed to change the stage of versions of Fraud detector.',
-    ),
-  ).toBeVisible();
-  await expect(row5.getByRole('button', { name: 'Archive' })).toBeDisabled();
-  await screenshot(page, '04-versions');
-
-  // A platform member: promote the staging version to production.
-  const promote = row5.getByRole('button', { name: 'Promote to production' });
-  await expect(promote).toBeEnabled();
-  await promote.click();
-  const dialog = page.getByRole('dialog');
+    row3.getByRole('button', { name: 'Request production' }),
+  ).toBeDisabled();
   await expect(
-    dialog.getByText(
-      'Version 4 is in production now; it will be moved to archived in the same step.',
-    ),
-  ).toBeVisible();
-  await dialog.getByLabel('Comment').fill('Recall +2 pt on the November set');
-  await screenshot(page, '05-promotion-dialog');
-  await dialog.getByRole('button', { name: 'Confirm' }).click();
-  await expect(dialog).toBeHidden();
-  await expect(row5.getByText('production')).toBeVisible();
+    row3.getByRole('button', { name: 'Move to staging' }),
+  ).toBeDisabled();
+  await expect(row3.getByTestId('denied-reason-3')).toContainText(
+    "Not allowed for you: Move to staging, Request production. Ask Fraud detector's owner, Risk ML, or its approvers: ML Platform.",
+  );
   await expect(
-    page.getByTestId('version-row-4').getByText('archived'),
-  ).toBeVisible();
-  await screenshot(page, '06-versions-after-promotion');
-
-  await openTab(page, 'History');
-  await expect(
-    page.getByText(/promoted version 5 from staging to production/).first(),
-  ).toBeVisible();
-  await expect(
-    page.getByText(/Recall \+2 pt on the November set/).first(),
-  ).toBeVisible();
-  await screenshot(page, '07-history');
+    row3.getByRole('button', { name: 'Break glass: production' }),
+  ).toBeEnabled();
+  await screenshot(page, '04-versions-not-allowed');
 
   await openTab(page, 'Lineage');
   // The graph is laid out after its nodes are measured and shown when settled: wait for a node

@@ -296,6 +296,48 @@ describe('describeAction', () => {
     expect(describeAction(e({ action: 'model.delete' }), rules)).toBe(
       'deleted the model',
     );
+    const request = { requestId: 7, stage: 'production' };
+    expect(
+      describeAction(
+        e({
+          action: 'promotion.request',
+          version: 5,
+          before: { stage: 'staging' },
+          after: { ...request, requiredApprovals: 2, alias: 'champion' },
+        }),
+        rules,
+      ),
+    ).toBe(
+      'requested the promotion of version 5 to production with alias champion (request 7, 2 approvals needed)',
+    );
+    expect(
+      describeAction(
+        e({ action: 'promotion.approve', version: 5, after: request }),
+        rules,
+      ),
+    ).toBe('approved the promotion of version 5 to production (request 7)');
+    expect(
+      describeAction(
+        e({ action: 'promotion.reject', version: 5, after: request }),
+        rules,
+      ),
+    ).toBe('rejected the promotion of version 5 to production (request 7)');
+    expect(
+      describeAction(
+        e({ action: 'promotion.cancel', version: 5, after: request }),
+        rules,
+      ),
+    ).toBe(
+      'cancelled the promotion request of version 5 to production (request 7)',
+    );
+    expect(
+      describeAction(
+        e({ action: 'promotion.expire', version: 5, after: request }),
+        rules,
+      ),
+    ).toBe(
+      'the promotion request of version 5 to production expired (request 7)',
+    );
     expect(
       describeAction(e({ action: 'something.new', version: 1 }), rules),
     ).toBe('something.new (version 1)');

@@ -79,6 +79,21 @@ export function describeAction(entry: HistoryEntry, rules: StageRules): string {
     }
     case 'version.delete':
       return `deleted version ${v}`;
+    case 'promotion.request':
+      return `requested the promotion of version ${v} to ${after.stage}${
+        after.alias ? ` with alias ${after.alias}` : ''
+      } (request ${after.requestId}, ${plural(
+        Number(after.requiredApprovals ?? 1),
+        'approval',
+      )} needed)`;
+    case 'promotion.approve':
+      return `approved the promotion of version ${v} to ${after.stage} (request ${after.requestId})`;
+    case 'promotion.reject':
+      return `rejected the promotion of version ${v} to ${after.stage} (request ${after.requestId})`;
+    case 'promotion.cancel':
+      return `cancelled the promotion request of version ${v} to ${after.stage} (request ${after.requestId})`;
+    case 'promotion.expire':
+      return `the promotion request of version ${v} to ${after.stage} expired (request ${after.requestId})`;
     case 'model.register':
       return 'registered the model';
     case 'model.delete':
