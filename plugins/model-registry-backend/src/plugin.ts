@@ -23,6 +23,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { catalogApiServiceRef } from './service/catalogApiServiceRef';
 import { scheduleRequestExpiry } from './service/expirePromotionRequests';
+import { scheduleEventDispatch } from './service/dispatchRegistryEvents';
 import { createPromotionNotices } from './service/promotionNotices';
 import { createRouter } from './service/router';
 import { seedFromConfig } from './seed/seedFromFile';
@@ -99,6 +100,12 @@ export const modelRegistryPlugin = createBackendPlugin({
           scheduler: deps.scheduler,
           store,
           notices,
+          logger: deps.logger,
+        });
+        await scheduleEventDispatch({
+          scheduler: deps.scheduler,
+          store,
+          events: deps.events,
           logger: deps.logger,
         });
         deps.httpRouter.use(

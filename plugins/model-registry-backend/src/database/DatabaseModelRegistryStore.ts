@@ -1,3 +1,4 @@
+import { dispatchEvents, RegistryEvent } from './eventOutbox';
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   LineageEdgeInput,
@@ -291,6 +292,13 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
 
   expirePromotionRequests(now?: Date) {
     return promotionRequestLists.expirePromotionRequests(this.db, now);
+  }
+
+  dispatchEvents(
+    publish: (event: RegistryEvent) => Promise<void>,
+    options?: { limit?: number },
+  ) {
+    return dispatchEvents(this.db, publish, options);
   }
 
   cancelPromotionRequest(modelRef: string, id: number, context: ChangeContext) {

@@ -1,3 +1,4 @@
+import type { RegistryEvent } from './eventOutbox';
 import {
   HistoryEntry,
   LineageEdge,
@@ -405,6 +406,15 @@ export interface PromotionRequestStore {
 
   /** Closes the open requests past their expiry; returns them. */
   expirePromotionRequests(now?: Date): Promise<PromotionRequest[]>;
+
+  /**
+   * Publishes the due events of the outbox (one per change, written with it), marking
+   * each dispatched; at-least-once, one replica per event at a time. Returns how many.
+   */
+  dispatchEvents(
+    publish: (event: RegistryEvent) => Promise<void>,
+    options?: { limit?: number },
+  ): Promise<number>;
 
   /** Cancels an open request (its requester only). */
   cancelPromotionRequest(

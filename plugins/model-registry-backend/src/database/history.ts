@@ -6,6 +6,7 @@ import { Knex } from 'knex';
 import { CursorCodec } from './cursors';
 import { ChangeContext } from './ModelRegistryStore';
 import { HistoryRow, jsonOrNull, toHistoryEntry } from './rows';
+import { appendEvent } from './eventOutbox';
 import { isVersionNumber } from './versionNumbers';
 
 /** One change to append to the history, in the transaction that makes the change. */
@@ -19,7 +20,11 @@ export type HistoryAppend = {
   at: Date;
 };
 
-/** Appends an entry to the append-only history. */
+/**
+ * Appends an entry to the append-only history, and the event of the change to the outbox
+ * (registry_events) in the same transaction: a change that commits has its event, one that
+ * rolls back has neither.
+ */
 export async function appendHistory(trx: Knex, entry: HistoryAppend) {
   await trx('history').insert({
     model_ref: entry.modelRef,
@@ -31,6 +36,7 @@ export async function appendHistory(trx: Knex, entry: HistoryAppend) {
     after: jsonOrNull(entry.after),
     created_at: entry.at,
   });
+  await appendEvent(trx, entry);
 }
 
 /** The history of a model, or of one of its versions, newest first. */

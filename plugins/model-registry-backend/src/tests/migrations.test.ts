@@ -17,6 +17,7 @@ const TABLES = [
   'model_tags',
   'promotion_requests',
   'promotion_decisions',
+  'registry_events',
 ];
 
 const MIGRATIONS = [
@@ -25,6 +26,7 @@ const MIGRATIONS = [
   '20261201000000_cursor_key_and_scoped_idempotency.js',
   '20261202000000_model_tags.js',
   '20261203000000_promotion_requests.js',
+  '20261204000000_event_outbox.js',
 ];
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 
