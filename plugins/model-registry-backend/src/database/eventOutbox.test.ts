@@ -51,6 +51,17 @@ describeOnEachDatabase('the event outbox', createStore => {
     expect(published).toHaveLength(3);
   });
 
+  it('leaves the database usable while publishing (a publish may need it itself)', async () => {
+    const { knex, store } = await createStore();
+    await store.registerVersion(FRAUD, input(1), aliceStage);
+    // like a service token whose signing key is read from the plugin's database: on SQLite's
+    // single connection this deadlocked while the dispatcher held a transaction
+    const publish = async () => {
+      await knex('history').count({ n: '*' });
+    };
+    expect(await dispatchEvents(knex, publish)).toBe(1);
+  });
+
   it('retries a failed publish with backoff, counting attempts and keeping the error', async () => {
     const { knex, store } = await createStore();
     await store.registerVersion(FRAUD, input(1), aliceStage);

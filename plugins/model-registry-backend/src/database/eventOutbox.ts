@@ -60,13 +60,16 @@ export function retryDelayMs(attempts: number) {
 }
 
 /**
- * Publishes the due events of the outbox in id order, at most `limit`, and marks each one
- * dispatched in the same transaction. The rows are locked while they are published: on
- * PostgreSQL with SKIP LOCKED, so that replicas dispatching at once each claim other
- * events and none is published by two of them; SQLite serialises writers. A process that
- * dies before the commit leaves its events pending: they are published again (same id).
- * A failed publish is counted and retried later with backoff, and ends the round (the
- * events after it go out in the next one). Returns how many events were published.
+ * Publishes the due events of the outbox in id order, at most `limit`, marking each one
+ * dispatched. On PostgreSQL the rows are claimed in a transaction with FOR UPDATE SKIP
+ * LOCKED and stay locked while they are published, so that replicas dispatching at once
+ * each take other events and none is published by two of them; a process that dies before
+ * the commit leaves its events pending, published again (same id). SQLite is one process
+ * whose single connection must stay free while publishing (publishing may need the
+ * database itself, e.g. for a service token's signing key): its rows are read, published
+ * and marked one at a time, outside a transaction (the scheduler never overlaps a task
+ * with itself). A failed publish is counted and retried later with backoff, and ends the
+ * round (the events after it go out in the next one). Returns how many were published.
  */
 export async function dispatchEvents(
   db: Knex,
@@ -74,8 +77,8 @@ export async function dispatchEvents(
   options: { limit?: number; now?: () => Date } = {},
 ): Promise<number> {
   const now = options.now ?? (() => new Date());
-  return db.transaction(async trx => {
-    const query = trx<EventRow>('registry_events')
+  const due = (k: Knex) =>
+    k<EventRow>('registry_events')
       .whereNull('dispatched_at')
       .andWhere('next_attempt_at', '<=', now())
       .orderBy('id')
@@ -89,17 +92,14 @@ export async function dispatchEvents(
         'payload',
         'attempts',
       );
-    const rows =
-      trx.client.dialect === 'postgresql'
-        ? await query.forUpdate().skipLocked()
-        : await query;
+  const run = async (k: Knex, rows: EventRow[]) => {
     let published = 0;
     for (const row of rows) {
       try {
         await publish(JSON.parse(row.payload) as RegistryEvent);
       } catch (error) {
         const attempts = Number(row.attempts) + 1;
-        await trx('registry_events')
+        await k('registry_events')
           .where({ id: row.id })
           .update({
             attempts,
@@ -111,11 +111,17 @@ export async function dispatchEvents(
           });
         break;
       }
-      await trx('registry_events')
+      await k('registry_events')
         .where({ id: row.id })
         .update({ dispatched_at: now(), attempts: Number(row.attempts) + 1 });
       published += 1;
     }
     return published;
-  });
+  };
+  if (db.client.dialect !== 'postgresql') {
+    return run(db, await due(db));
+  }
+  return db.transaction(async trx =>
+    run(trx, await due(trx).forUpdate().skipLocked()),
+  );
 }
