@@ -8,6 +8,10 @@ import { startBackendOrExit } from './startup/startBackendOrExit';
 const backend = createBackend();
 
 backend.add(import('@backstage/plugin-app-backend'));
+// events backend: the event bus the registry (model-registry.* topics, docs/events.md), the
+// catalog and the scaffolder publish to; without it the events service logs "events backend
+// not found" and keeps no events
+backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-proxy-backend'));
 
 // scaffolder plugin
