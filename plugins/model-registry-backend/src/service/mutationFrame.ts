@@ -4,12 +4,24 @@ import {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { Request } from 'express';
+import { actorOf } from './actor';
 import { ModelAccess } from './ModelAccess';
 
 /** The model a request addresses (`/models/:namespace/:name/…`) and who asks. */
 export type ModelTarget = {
   modelRef: string;
   credentials: BackstageCredentials;
+};
+
+/**
+ * A caller without an HTTP request: an action of the actions registry (src/actions), run
+ * with the credentials the actions service passed. Its auditor events carry the actor in
+ * their meta, since there is no request to read it from.
+ */
+export type ActionCaller = {
+  credentials: BackstageCredentials;
+  /** The action's id, e.g. `model-registry:request-promotion`. */
+  action: string;
 };
 
 /** The frames every route runs in: audit, read access, mutation. */
@@ -29,7 +41,7 @@ export function createMutationFrame(deps: {
   const { httpAuth, auditor, access } = deps;
 
   async function audited<T>(
-    req: Request<any, any, any, any>,
+    req: Request<any, any, any, any> | undefined,
     actionType: string,
     meta: Record<string, unknown>,
     fn: () => Promise<T>,
@@ -37,7 +49,7 @@ export function createMutationFrame(deps: {
     const event = await auditor.createEvent({
       eventId: 'model-registry-mutate',
       severityLevel: 'medium',
-      request: req,
+      ...(req ? { request: req } : {}),
       meta: { actionType, ...meta },
     });
     try {
@@ -79,5 +91,28 @@ export function createMutationFrame(deps: {
     });
   }
 
-  return { audited, readableModel, mutateModel };
+  /**
+   * mutateModel for an action's caller: the same audit event (with the actor and the action
+   * in its meta), the same 404 for a model the caller cannot read, then `fn`.
+   */
+  async function mutateModelAs<T>(
+    caller: ActionCaller,
+    modelRef: string,
+    actionType: string,
+    meta: Record<string, unknown>,
+    fn: (target: ModelTarget) => Promise<T>,
+  ): Promise<T> {
+    const { credentials } = caller;
+    return audited(
+      undefined,
+      actionType,
+      { modelRef, ...meta, actor: actorOf(credentials), via: caller.action },
+      async () => {
+        await access.requireReadable(modelRef, credentials);
+        return fn({ modelRef, credentials });
+      },
+    );
+  }
+
+  return { audited, readableModel, mutateModel, mutateModelAs };
 }

@@ -1,18 +1,14 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   approvalRuleOf,
-  checkAliasName,
   checkStage,
   modelPromotionApprovePermission,
-  modelPromotionRequestPermission,
 } from '@model-registry/plugin-model-registry-common';
 import { actorOf } from '../actor';
-import { checkGates } from '../checkGates';
+import { openPromotionRequest } from '../openPromotionRequest';
 import { ownerOf } from '../promotionNotices';
 import { pageLimit } from '../paging';
 import { RegistryRouter, RouteContext } from '../RouteContext';
-
-const HOUR_MS = 3_600_000;
 
 /**
  * Promotion requests of a model (docs/governance.md): open, list, read, approve, reject,
@@ -34,50 +30,14 @@ export function addPromotionRequestRoutes(
         req,
         'promotion.request',
         { version: number, stage },
-        async ({ modelRef, credentials }) => {
-          const problem = checkStage(stageRules, stage);
-          if (problem) throw new InputError(`stage ${problem}`);
-          if (alias !== undefined) {
-            const aliasProblem = checkAliasName(alias);
-            if (aliasProblem) throw new InputError(`alias ${aliasProblem}`);
-          }
-          const rule = approvalRuleOf(stageRules, stage);
-          if (!rule) {
-            throw new InputError(
-              `stage: ${stage} needs no approval (modelRegistry.stages.approvals); move the version there directly`,
-            );
-          }
-          await access.authorize(
-            modelPromotionRequestPermission,
-            modelRef,
-            credentials,
-          );
-          const gateResults = await checkGates(ctx, {
-            modelRef,
+        target =>
+          openPromotionRequest(ctx, target, {
             version: number,
             stage,
-            credentials,
-            ...(overrideGates ? { overrideReason: comment ?? '' } : {}),
-          });
-          return store.openPromotionRequest(
-            modelRef,
-            {
-              version: number,
-              stage,
-              requiredApprovals: rule.required,
-              ...(alias ? { alias } : {}),
-              ...(gateResults ? { gateResults } : {}),
-              ...(rule.expiresAfterHours
-                ? {
-                    expiresAt: new Date(
-                      Date.now() + rule.expiresAfterHours * HOUR_MS,
-                    ),
-                  }
-                : {}),
-            },
-            { actor: actorOf(credentials), comment },
-          );
-        },
+            comment,
+            overrideGates,
+            alias,
+          }),
       );
       await ctx.notices?.requestOpened(request, { modelRef: request.modelRef });
       res.status(201).json(request as any);

@@ -21,7 +21,7 @@ export class IdempotencyKeyMismatchError extends CustomErrorBase {
 }
 
 /** The `tag` filter of GET …/versions: `key` or `key=value`. */
-function parseTagFilter(raw: unknown) {
+export function parseTagFilter(raw: unknown) {
   if (raw === undefined) return undefined;
   const text = String(raw);
   const at = text.indexOf('=');
