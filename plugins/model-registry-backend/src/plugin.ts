@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
@@ -25,7 +26,9 @@ import { catalogApiServiceRef } from './service/catalogApiServiceRef';
 import { scheduleRequestExpiry } from './service/expirePromotionRequests';
 import { scheduleEventDispatch } from './service/dispatchRegistryEvents';
 import { createPromotionNotices } from './service/promotionNotices';
-import { createRouter } from './service/router';
+import { createRouter, RouterOptions } from './service/router';
+import { createRouteContext } from './service/createRouteContext';
+import { registerRegistryActions } from './actions/registryActions';
 import { seedFromConfig } from './seed/seedFromFile';
 import { announceModelChanges } from './events/announceModelChanges';
 import {
@@ -68,6 +71,7 @@ export const modelRegistryPlugin = createBackendPlugin({
         notifications: notificationService,
         signals: signalsServiceRef,
         events: eventsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         deps.permissionsRegistry.addPermissions(modelRegistryPermissions);
@@ -108,36 +112,41 @@ export const modelRegistryPlugin = createBackendPlugin({
           events: deps.events,
           logger: deps.logger,
         });
-        deps.httpRouter.use(
-          await createRouter({
-            ...deps,
-            store,
-            requireOwnerMembership:
-              deps.config.getOptionalBoolean(
-                'modelRegistry.models.requireOwnerMembership',
-              ) ?? true,
-            stageRules,
-            namingRule: readModelNamingRule(deps.config),
-            allowedSourceSchemes,
-            mlflowNamespace: deps.config.getOptionalString(
-              'modelRegistry.mlflow.namespace',
-            ),
-            mlflowCatalogWaitMs:
-              (deps.config.getOptionalNumber(
-                'modelRegistry.mlflow.catalogWaitSeconds',
-              ) ?? 10) * 1000,
-            mlflowRunData:
-              trackingServer &&
-              createTrackingServerRunReader(trackingServer, deps.logger),
-            gates: PromotionGates.combine(
-              readBuiltInGates(deps.config, stageRules),
-              customGates,
-              stageRules.stages,
-            ),
-            protectedAliases: readProtectedAliases(deps.config),
-            notices,
-            onModelsChanged: announceModelChanges(deps),
-          }),
+        const routerOptions: RouterOptions = {
+          ...deps,
+          store,
+          requireOwnerMembership:
+            deps.config.getOptionalBoolean(
+              'modelRegistry.models.requireOwnerMembership',
+            ) ?? true,
+          stageRules,
+          namingRule: readModelNamingRule(deps.config),
+          allowedSourceSchemes,
+          mlflowNamespace: deps.config.getOptionalString(
+            'modelRegistry.mlflow.namespace',
+          ),
+          mlflowCatalogWaitMs:
+            (deps.config.getOptionalNumber(
+              'modelRegistry.mlflow.catalogWaitSeconds',
+            ) ?? 10) * 1000,
+          mlflowRunData:
+            trackingServer &&
+            createTrackingServerRunReader(trackingServer, deps.logger),
+          gates: PromotionGates.combine(
+            readBuiltInGates(deps.config, stageRules),
+            customGates,
+            stageRules.stages,
+          ),
+          protectedAliases: readProtectedAliases(deps.config),
+          notices,
+          onModelsChanged: announceModelChanges(deps),
+        };
+        deps.httpRouter.use(await createRouter(routerOptions));
+        // MCP tools through the actions registry (docs/events.md, MCP actions): the same
+        // context, store and checks as the routes
+        registerRegistryActions(
+          deps.actionsRegistry,
+          await createRouteContext(routerOptions),
         );
       },
     });
