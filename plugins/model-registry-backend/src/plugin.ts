@@ -25,6 +25,9 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { catalogApiServiceRef } from './service/catalogApiServiceRef';
 import { scheduleRequestExpiry } from './service/expirePromotionRequests';
 import { scheduleEventDispatch } from './service/dispatchRegistryEvents';
+import { readWebhookOptions } from './webhooks/webhookOptions';
+import { createWebhookSender } from './webhooks/sendWebhook';
+import { scheduleWebhookDelivery } from './webhooks/deliverWebhooks';
 import { createPromotionNotices } from './service/promotionNotices';
 import { createRouter, RouterOptions } from './service/router';
 import { createRouteContext } from './service/createRouteContext';
@@ -112,6 +115,22 @@ export const modelRegistryPlugin = createBackendPlugin({
           events: deps.events,
           logger: deps.logger,
         });
+        const webhookOptions = readWebhookOptions(deps.config);
+        const mlflowNamespace =
+          deps.config.getOptionalString('modelRegistry.mlflow.namespace') ??
+          'default';
+        await scheduleWebhookDelivery({
+          scheduler: deps.scheduler,
+          logger: deps.logger,
+          webhooks: store.webhooks,
+          send: createWebhookSender({
+            policy: webhookOptions,
+            timeoutMs: webhookOptions.timeoutMs,
+          }),
+          options: webhookOptions,
+          pollMs: webhookOptions.pollMs,
+          mlflowNamespace,
+        });
         const routerOptions: RouterOptions = {
           ...deps,
           store,
@@ -138,6 +157,7 @@ export const modelRegistryPlugin = createBackendPlugin({
             stageRules.stages,
           ),
           protectedAliases: readProtectedAliases(deps.config),
+          webhookOptions,
           notices,
           onModelsChanged: announceModelChanges(deps),
         };

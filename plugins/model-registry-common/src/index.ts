@@ -20,4 +20,5 @@ export * from './registry/sources';
 export * from './registry/stages';
 export * from './registry/types';
 export * from './registry/validateVersionInput';
+export * from './registry/webhooks';
 export * from './client';

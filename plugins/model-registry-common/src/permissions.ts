@@ -106,6 +106,32 @@ export const modelDeletePermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/**
+ * Create, change, delete and read webhook subscriptions and their delivery logs, and
+ * redeliver. A basic permission: subscriptions are the portal's, not one model's. @public
+ */
+export const modelWebhookManagePermission = createPermission({
+  name: 'model-registry.webhook.manage',
+  attributes: {},
+});
+
+/**
+ * Report monitoring observations (and alerts from Alertmanager) against a model's
+ * versions. @public
+ */
+export const modelMonitoringReportPermission = createPermission({
+  name: 'model-registry.monitoring.report',
+  attributes: {},
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** Set a model's monitoring thresholds. @public */
+export const modelMonitoringConfigurePermission = createPermission({
+  name: 'model-registry.monitoring.configure',
+  attributes: {},
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** Every permission of the model registry. @public */
 export const modelRegistryPermissions: Permission[] = [
   modelVersionRegisterPermission,
@@ -120,4 +146,7 @@ export const modelRegistryPermissions: Permission[] = [
   modelVersionDeletePermission,
   modelCreatePermission,
   modelDeletePermission,
+  modelWebhookManagePermission,
+  modelMonitoringReportPermission,
+  modelMonitoringConfigurePermission,
 ];

@@ -19,6 +19,8 @@ import {
   modelAliasManagePermission,
   modelDeletePermission,
   modelGateOverridePermission,
+  modelMonitoringConfigurePermission,
+  modelMonitoringReportPermission,
   modelPromotionApprovePermission,
   modelProtectedAliasPermission,
   modelPromotionRequestPermission,
@@ -27,6 +29,7 @@ import {
   modelVersionRegisterPermission,
   modelVersionStagePermission,
   modelVersionUpdatePermission,
+  modelWebhookManagePermission,
 } from '@model-registry/plugin-model-registry-common';
 
 /** The group whose members may promote versions to production. */
@@ -40,6 +43,8 @@ const OWNER_PERMISSIONS = [
   modelAliasManagePermission,
   modelVersionDeletePermission,
   modelDeletePermission,
+  modelMonitoringReportPermission,
+  modelMonitoringConfigurePermission,
 ];
 
 /** Permissions only members of the platform group hold (on every model). */
@@ -48,6 +53,7 @@ const PLATFORM_PERMISSIONS = [
   modelPromotionApprovePermission,
   modelGateOverridePermission,
   modelProtectedAliasPermission,
+  modelWebhookManagePermission,
 ];
 
 /**
@@ -55,7 +61,8 @@ const PLATFORM_PERMISSIONS = [
  * delete its versions and request their promotion (the catalog's is-entity-owner rule on
  * the MLModel entity); only members of the platform group may promote to production
  * directly, approve promotion requests (never their own: the registry refuses that) and
- * override failing gates with a reason and move protected aliases.
+ * override failing gates with a reason, move protected aliases and manage webhooks. Owners
+ * also report monitoring observations and set their models' thresholds.
  * Everything else is allowed.
  */
 export class ModelRegistryExamplePolicy implements PermissionPolicy {

@@ -39,6 +39,7 @@ import * as promotionRequests from './promotionRequests';
 import * as stages from './stages';
 import * as versions from './versions';
 import * as versionsOfRuns from './versionsOfRuns';
+import { WebhookStore } from './webhooks';
 
 /** The Knex implementation of the registry store, on SQLite or PostgreSQL. */
 export class DatabaseModelRegistryStore implements ModelRegistryStore {
@@ -74,11 +75,16 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     return migrate(knex);
   }
 
+  /** Webhook subscriptions and their deliveries. */
+  readonly webhooks: WebhookStore;
+
   constructor(
     private readonly db: Knex,
     /** Signs and checks the cursors of every list (also the router's). */
     readonly cursors: CursorCodec,
-  ) {}
+  ) {
+    this.webhooks = new WebhookStore(db, cursors);
+  }
 
   registerVersion(
     modelRef: string,

@@ -1,4 +1,5 @@
 import type { RegistryEvent } from './eventOutbox';
+import type { WebhookStore } from './webhooks';
 import {
   HistoryEntry,
   LineageEdge,
@@ -415,6 +416,9 @@ export interface PromotionRequestStore {
     publish: (event: RegistryEvent) => Promise<void>,
     options?: { limit?: number },
   ): Promise<number>;
+
+  /** Webhook subscriptions and their deliveries (docs/events.md). */
+  readonly webhooks: WebhookStore;
 
   /** Cancels an open request (its requester only). */
   cancelPromotionRequest(

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import type { HistoryAppend } from './history';
+import { fanOutEvent, loadWebhookRoutes } from './webhooks';
 
 /** The events topic of a registry event type (`model-registry.version.stage`, …). */
 export function eventTopic(type: string) {
@@ -61,7 +62,8 @@ export function retryDelayMs(attempts: number) {
 
 /**
  * Publishes the due events of the outbox in id order, at most `limit`, marking each one
- * dispatched. On PostgreSQL the rows are claimed in a transaction with FOR UPDATE SKIP
+ * dispatched, and queues each event's webhook deliveries (once per subscription and
+ * event, however often the event is dispatched). On PostgreSQL the rows are claimed in a transaction with FOR UPDATE SKIP
  * LOCKED and stay locked while they are published, so that replicas dispatching at once
  * each take other events and none is published by two of them; a process that dies before
  * the commit leaves its events pending, published again (same id). SQLite is one process
@@ -94,9 +96,12 @@ export async function dispatchEvents(
       );
   const run = async (k: Knex, rows: EventRow[]) => {
     let published = 0;
+    const routes = rows.length ? await loadWebhookRoutes(k) : [];
     for (const row of rows) {
       try {
-        await publish(JSON.parse(row.payload) as RegistryEvent);
+        const event = JSON.parse(row.payload) as RegistryEvent;
+        await fanOutEvent(k, event, routes, now());
+        await publish(event);
       } catch (error) {
         const attempts = Number(row.attempts) + 1;
         await k('registry_events')

@@ -8,7 +8,7 @@ import {
 import { Knex } from 'knex';
 import { ApiRegisteredModel } from './ModelRegistryStore';
 
-type DbTime = Date | string | number;
+export type DbTime = Date | string | number;
 
 /** A row of the models table. */
 export type ModelRow = {

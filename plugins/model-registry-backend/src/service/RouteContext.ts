@@ -18,6 +18,7 @@ import type { PromotionNotices } from './promotionNotices';
 import type { RunDataReader } from '../mlflow/trackingServerRuns';
 import { createOpenApiRouter } from '../schema/openapi';
 import { MutationFrame } from './mutationFrame';
+import type { Resolver, UrlPolicy } from '../webhooks/ssrf';
 import { ModelAccess } from './ModelAccess';
 
 /** What createRouter needs. */
@@ -64,6 +65,10 @@ export type RouterOptions = {
   protectedAliases?: string[];
   /** The promotion gates of each stage (modelRegistry.stages.gates); none when absent. */
   gates?: PromotionGates;
+  /** Which URLs webhooks may post to (modelRegistry.webhooks); none private, https only when absent. */
+  webhookOptions?: UrlPolicy;
+  /** Resolves webhook hosts for the URL check (tests resolve names of their own). */
+  webhookResolver?: Resolver;
   /** Called after a model is registered or deleted through the API. */
   onModelsChanged?: (modelRef: string) => void;
 };

@@ -3,6 +3,9 @@ import { EventsService } from '@backstage/plugin-events-node';
 import { ModelRegistryStore } from '../database/ModelRegistryStore';
 import { eventTopic } from '../database/eventOutbox';
 
+/** Events published per round; a full round is followed by another at once. */
+const BATCH = 100;
+
 /**
  * Publishes the outbox to Backstage's events service every few seconds on every replica
  * (a local task: the outbox's row locks keep one replica per event), each event on the
@@ -23,13 +26,15 @@ export async function scheduleEventDispatch(deps: {
       try {
         let published: number;
         do {
-          published = await deps.store.dispatchEvents(event =>
-            deps.events.publish({
-              topic: eventTopic(event.type),
-              eventPayload: event,
-            }),
+          published = await deps.store.dispatchEvents(
+            event =>
+              deps.events.publish({
+                topic: eventTopic(event.type),
+                eventPayload: event,
+              }),
+            { limit: BATCH },
           );
-        } while (published === 100);
+        } while (published === BATCH);
       } catch (error) {
         deps.logger.warn(
           'model registry: event dispatch failed',

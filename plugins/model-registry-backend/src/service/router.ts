@@ -14,6 +14,7 @@ import { addModelRoutes } from './routes/models';
 import { addPromotionRequestRoutes } from './routes/promotionRequests';
 import { addStageRoutes } from './routes/stages';
 import { addVersionRoutes } from './routes/versions';
+import { addWebhookRoutes } from './routes/webhooks';
 import { specRequestRules } from './specRequestRules';
 import { rewordValidationErrors } from './validationMessages';
 
@@ -59,6 +60,7 @@ export async function createRouter(
   addLineageRoutes(api, ctx);
   addHistoryRoutes(api, ctx);
   addEntityProviderRoutes(api, ctx);
+  addWebhookRoutes(api, ctx);
 
   const router = express.Router();
   router.use('/mlflow', createMlflowRouter(ctx));

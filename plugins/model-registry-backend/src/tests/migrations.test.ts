@@ -18,6 +18,9 @@ const TABLES = [
   'promotion_requests',
   'promotion_decisions',
   'registry_events',
+  'registry_webhooks',
+  'registry_webhook_deliveries',
+  'registry_webhook_attempts',
 ];
 
 const MIGRATIONS = [
@@ -27,6 +30,7 @@ const MIGRATIONS = [
   '20261202000000_model_tags.js',
   '20261203000000_promotion_requests.js',
   '20261204000000_event_outbox.js',
+  '20261205000000_webhooks.js',
 ];
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 

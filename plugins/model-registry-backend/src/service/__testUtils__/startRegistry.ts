@@ -83,6 +83,16 @@ export class TestRegistry {
   readonly notifications: NotificationSendOptions[] = [];
   /** The signals the registry published during the current test. */
   readonly signals: Array<SignalPayload<any>> = [];
+  /**
+   * The backend's scheduler: tasks run once at start, then only when a test runs them
+   * (`runTask`), e.g. the event dispatcher and the webhook delivery worker.
+   */
+  readonly scheduler = mockServices.scheduler() as ReturnType<
+    typeof mockServices.scheduler
+  > & {
+    factory(): BackendFeature;
+    triggerTask(id: string): Promise<void>;
+  };
   private readonly decisions = new Map<string, AuthorizeResult>();
   private backend?: TestBackend;
   private database?: Knex;
@@ -119,6 +129,7 @@ export class TestRegistry {
       features: [
         modelRegistryPlugin,
         mockServices.rootConfig.factory({ data: this.config() }),
+        this.scheduler.factory(),
         ...this.features,
         mockServices.database.factory({ knex: this.database }),
         mockServices.httpAuth.factory({
@@ -204,6 +215,17 @@ export class TestRegistry {
         }),
       ],
     });
+  }
+
+  /** Runs a scheduled task of the registry now and waits for it to finish. */
+  runTask(id: string): Promise<void> {
+    return this.scheduler.triggerTask(id);
+  }
+
+  /** Publishes the outbox and posts the due webhook deliveries, once each. */
+  async deliverEvents() {
+    await this.runTask('model-registry-dispatch-events');
+    await this.runTask('model-registry-deliver-webhooks');
   }
 
   /** Stops the backend (in afterAll). */

@@ -89,6 +89,28 @@ export const spec = {
           $ref: '#/components/schemas/PromotionRequestStatus',
         },
       },
+      webhookId: {
+        name: 'webhookId',
+        in: 'path',
+        required: true,
+        description: "A webhook subscription's id (a UUID).",
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 36,
+        },
+      },
+      deliveryId: {
+        name: 'deliveryId',
+        in: 'path',
+        required: true,
+        description: "A delivery's id (a UUID).",
+        schema: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 36,
+        },
+      },
       limit: {
         name: 'limit',
         in: 'query',
@@ -815,6 +837,612 @@ export const spec = {
         properties: {
           comment: {
             $ref: '#/components/schemas/Comment',
+          },
+        },
+      },
+      WebhookFormat: {
+        type: 'string',
+        enum: ['registry', 'mlflow'],
+        description:
+          "`registry` posts the registry event, signed in X-Model-Registry-Signature; `mlflow` posts MLflow's webhook envelope signed in X-MLflow-Signature (docs/events.md).",
+      },
+      WebhookSubscription: {
+        type: 'object',
+        required: [
+          'id',
+          'url',
+          'events',
+          'format',
+          'enabled',
+          'createdBy',
+          'createdAt',
+          'updatedAt',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          url: {
+            type: 'string',
+          },
+          description: {
+            type: 'string',
+          },
+          events: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          modelRef: {
+            type: 'string',
+          },
+          format: {
+            $ref: '#/components/schemas/WebhookFormat',
+          },
+          enabled: {
+            type: 'boolean',
+          },
+          createdBy: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+          },
+          secret: {
+            type: 'string',
+            description:
+              'The signing secret; only in the answer that creates the subscription or rotates its secret, never again.',
+          },
+        },
+      },
+      NewWebhookSubscription: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url', 'events'],
+        properties: {
+          url: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2048,
+            description:
+              'An https URL (http only for hosts in modelRegistry.webhooks.allowHttpHosts) that resolves to a public address (or is allow-listed in modelRegistry.webhooks.allowPrivateHosts).',
+          },
+          events: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 50,
+            description:
+              'Event types (`version.stage`), families (`version.*`) or `*`.',
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+            },
+          },
+          modelRef: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            description:
+              'Only the events of this model (an MLModel entity ref).',
+          },
+          format: {
+            $ref: '#/components/schemas/WebhookFormat',
+          },
+          description: {
+            type: 'string',
+            maxLength: 1000,
+          },
+          secret: {
+            type: 'string',
+            minLength: 16,
+            maxLength: 255,
+            description: 'The signing secret; generated when absent.',
+          },
+          enabled: {
+            type: 'boolean',
+          },
+        },
+      },
+      WebhookSubscriptionPatch: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          url: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2048,
+          },
+          events: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 50,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 64,
+            },
+          },
+          modelRef: {
+            type: ['string', 'null'],
+            minLength: 1,
+            maxLength: 255,
+          },
+          format: {
+            $ref: '#/components/schemas/WebhookFormat',
+          },
+          description: {
+            type: ['string', 'null'],
+            maxLength: 1000,
+          },
+          enabled: {
+            type: 'boolean',
+          },
+        },
+      },
+      WebhookAttempt: {
+        type: 'object',
+        required: ['attempt', 'startedAt', 'durationMs'],
+        properties: {
+          attempt: {
+            type: 'integer',
+          },
+          startedAt: {
+            type: 'string',
+          },
+          durationMs: {
+            type: 'integer',
+          },
+          statusCode: {
+            type: 'integer',
+          },
+          error: {
+            type: 'string',
+          },
+          responseExcerpt: {
+            type: 'string',
+          },
+        },
+      },
+      WebhookDeliveryStatus: {
+        type: 'string',
+        enum: ['pending', 'delivered', 'failed'],
+      },
+      WebhookDelivery: {
+        type: 'object',
+        required: [
+          'id',
+          'webhookId',
+          'eventId',
+          'eventType',
+          'modelRef',
+          'status',
+          'attempts',
+          'createdAt',
+          'log',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          webhookId: {
+            type: 'string',
+          },
+          eventId: {
+            type: 'string',
+          },
+          eventType: {
+            type: 'string',
+          },
+          modelRef: {
+            type: 'string',
+          },
+          status: {
+            $ref: '#/components/schemas/WebhookDeliveryStatus',
+          },
+          attempts: {
+            type: 'integer',
+          },
+          nextAttemptAt: {
+            type: 'string',
+          },
+          lastStatusCode: {
+            type: 'integer',
+          },
+          lastError: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+          },
+          deliveredAt: {
+            type: 'string',
+          },
+          log: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/WebhookAttempt',
+            },
+          },
+        },
+      },
+      WebhookDeliveryPage: {
+        type: 'object',
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/WebhookDelivery',
+            },
+          },
+          nextCursor: {
+            type: 'string',
+          },
+        },
+      },
+      MonitoringMetric: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 128,
+        pattern: '^[A-Za-z0-9_.:-]+$',
+      },
+      MonitoringObservationInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['metric', 'value'],
+        properties: {
+          metric: {
+            $ref: '#/components/schemas/MonitoringMetric',
+          },
+          value: {
+            type: 'number',
+          },
+          windowStart: {
+            type: 'string',
+          },
+          windowEnd: {
+            type: 'string',
+          },
+          source: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 255,
+            description:
+              'The tool that observed it (e.g. evidently, prometheus).',
+          },
+        },
+      },
+      MonitoringReport: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['observations'],
+        properties: {
+          observations: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1000,
+            items: {
+              $ref: '#/components/schemas/MonitoringObservationInput',
+            },
+          },
+        },
+      },
+      MonitoringObservation: {
+        type: 'object',
+        required: ['metric', 'value', 'observedAt', 'reportedBy'],
+        properties: {
+          metric: {
+            type: 'string',
+          },
+          value: {
+            type: 'number',
+          },
+          windowStart: {
+            type: 'string',
+          },
+          windowEnd: {
+            type: 'string',
+          },
+          source: {
+            type: 'string',
+          },
+          observedAt: {
+            type: 'string',
+          },
+          reportedBy: {
+            type: 'string',
+          },
+        },
+      },
+      MonitoringThresholdInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['metric'],
+        properties: {
+          metric: {
+            $ref: '#/components/schemas/MonitoringMetric',
+          },
+          max: {
+            type: 'number',
+            description: 'An observation above this breaches.',
+          },
+          min: {
+            type: 'number',
+            description: 'An observation below this breaches.',
+          },
+        },
+      },
+      MonitoringThreshold: {
+        type: 'object',
+        required: ['metric', 'origin'],
+        properties: {
+          metric: {
+            type: 'string',
+          },
+          max: {
+            type: 'number',
+          },
+          min: {
+            type: 'number',
+          },
+          origin: {
+            type: 'string',
+            enum: ['api', 'annotation'],
+            description:
+              "Set through the API, or read from the entity's model-registry.io/monitoring-thresholds annotation (the API's wins).",
+          },
+        },
+      },
+      MonitoringThresholdsInput: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['thresholds'],
+        properties: {
+          thresholds: {
+            type: 'array',
+            maxItems: 50,
+            items: {
+              $ref: '#/components/schemas/MonitoringThresholdInput',
+            },
+          },
+        },
+      },
+      MonitoringAlert: {
+        type: 'object',
+        required: [
+          'id',
+          'modelRef',
+          'version',
+          'metric',
+          'status',
+          'value',
+          'openedAt',
+          'lastValue',
+          'lastObservedAt',
+        ],
+        properties: {
+          id: {
+            type: 'integer',
+          },
+          modelRef: {
+            type: 'string',
+          },
+          version: {
+            type: 'integer',
+          },
+          metric: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+            enum: ['open', 'resolved'],
+          },
+          value: {
+            type: 'number',
+            description: 'The observation that opened the alert.',
+          },
+          lastValue: {
+            type: 'number',
+          },
+          lastObservedAt: {
+            type: 'string',
+          },
+          min: {
+            type: 'number',
+          },
+          max: {
+            type: 'number',
+          },
+          source: {
+            type: 'string',
+          },
+          summary: {
+            type: 'string',
+          },
+          openedAt: {
+            type: 'string',
+          },
+          resolvedAt: {
+            type: 'string',
+          },
+        },
+      },
+      MonitoringSeries: {
+        type: 'object',
+        required: ['metric', 'points'],
+        properties: {
+          metric: {
+            type: 'string',
+          },
+          threshold: {
+            $ref: '#/components/schemas/MonitoringThreshold',
+          },
+          points: {
+            type: 'array',
+            description: 'Oldest first.',
+            items: {
+              $ref: '#/components/schemas/MonitoringObservation',
+            },
+          },
+        },
+      },
+      VersionMonitoring: {
+        type: 'object',
+        required: ['modelRef', 'version', 'series', 'alerts'],
+        properties: {
+          modelRef: {
+            type: 'string',
+          },
+          version: {
+            type: 'integer',
+          },
+          series: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MonitoringSeries',
+            },
+          },
+          alerts: {
+            type: 'array',
+            description: 'Open alerts first, then the latest resolved ones.',
+            items: {
+              $ref: '#/components/schemas/MonitoringAlert',
+            },
+          },
+        },
+      },
+      ModelMonitoring: {
+        type: 'object',
+        required: ['modelRef', 'thresholds', 'openAlerts'],
+        properties: {
+          modelRef: {
+            type: 'string',
+          },
+          thresholds: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MonitoringThreshold',
+            },
+          },
+          openAlerts: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MonitoringAlert',
+            },
+          },
+        },
+      },
+      MonitoringReportResult: {
+        type: 'object',
+        required: ['accepted', 'opened', 'resolved'],
+        properties: {
+          accepted: {
+            type: 'integer',
+          },
+          opened: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MonitoringAlert',
+            },
+          },
+          resolved: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/MonitoringAlert',
+            },
+          },
+        },
+      },
+      AlertmanagerAlert: {
+        type: 'object',
+        required: ['labels'],
+        properties: {
+          status: {
+            type: 'string',
+            enum: ['firing', 'resolved'],
+          },
+          labels: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          annotations: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          startsAt: {
+            type: 'string',
+          },
+          endsAt: {
+            type: 'string',
+          },
+          generatorURL: {
+            type: 'string',
+          },
+          fingerprint: {
+            type: 'string',
+          },
+        },
+      },
+      AlertmanagerWebhook: {
+        type: 'object',
+        required: ['alerts'],
+        description:
+          "Prometheus Alertmanager's webhook payload (version 4); other fields are ignored.",
+        additionalProperties: {},
+        properties: {
+          version: {
+            type: 'string',
+          },
+          status: {
+            type: 'string',
+          },
+          receiver: {
+            type: 'string',
+          },
+          alerts: {
+            type: 'array',
+            maxItems: 1000,
+            items: {
+              $ref: '#/components/schemas/AlertmanagerAlert',
+            },
+          },
+        },
+      },
+      AlertmanagerResult: {
+        type: 'object',
+        required: ['accepted', 'skipped'],
+        properties: {
+          accepted: {
+            type: 'integer',
+          },
+          skipped: {
+            type: 'array',
+            description:
+              'Alerts that name no model the caller may report on, with why.',
+            items: {
+              type: 'object',
+              required: ['index', 'reason'],
+              properties: {
+                index: {
+                  type: 'integer',
+                },
+                fingerprint: {
+                  type: 'string',
+                },
+                reason: {
+                  type: 'string',
+                },
+              },
+            },
           },
         },
       },
@@ -1869,6 +2497,438 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/PromotionRequest',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/webhooks': {
+      get: {
+        operationId: 'ListWebhooks',
+        description:
+          'Every webhook subscription, newest first, without secrets (model-registry.webhook.manage).',
+        responses: {
+          '200': {
+            description: 'The subscriptions.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/WebhookSubscription',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateWebhook',
+        description:
+          'Subscribes a URL to registry events (model-registry.webhook.manage). The answer holds the signing secret, the only time it is returned.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NewWebhookSubscription',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The subscription, with its secret.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/WebhookSubscription',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/webhooks/{webhookId}': {
+      get: {
+        operationId: 'GetWebhook',
+        parameters: [
+          {
+            $ref: '#/components/parameters/webhookId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The subscription, without its secret.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/WebhookSubscription',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      patch: {
+        operationId: 'UpdateWebhook',
+        parameters: [
+          {
+            $ref: '#/components/parameters/webhookId',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/WebhookSubscriptionPatch',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The changed subscription.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/WebhookSubscription',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      delete: {
+        operationId: 'DeleteWebhook',
+        description: 'Deletes the subscription and its delivery log.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/webhookId',
+          },
+        ],
+        responses: {
+          '204': {
+            description: 'Deleted.',
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/webhooks/{webhookId}/rotate-secret': {
+      post: {
+        operationId: 'RotateWebhookSecret',
+        description:
+          'Replaces the signing secret; the answer holds the new one, the only time it is returned.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/webhookId',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The subscription, with its new secret.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/WebhookSubscription',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/webhooks/{webhookId}/deliveries': {
+      get: {
+        operationId: 'ListWebhookDeliveries',
+        description:
+          "The subscription's deliveries, newest first, each with its attempts (the delivery log).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/webhookId',
+          },
+          {
+            name: 'status',
+            in: 'query',
+            required: false,
+            schema: {
+              $ref: '#/components/schemas/WebhookDeliveryStatus',
+            },
+          },
+          {
+            name: 'eventId',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              maxLength: 36,
+            },
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+          {
+            $ref: '#/components/parameters/cursor',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'A page of deliveries.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/WebhookDeliveryPage',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': {
+      post: {
+        operationId: 'RedeliverWebhook',
+        description:
+          'Queues the delivery again (same event id and delivery id; the attempt count and log continue); it is posted within a few seconds.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/webhookId',
+          },
+          {
+            $ref: '#/components/parameters/deliveryId',
+          },
+        ],
+        responses: {
+          '202': {
+            description: 'The queued delivery.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/WebhookDelivery',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/models/{namespace}/{name}/versions/{version}/monitoring': {
+      post: {
+        operationId: 'ReportMonitoring',
+        description:
+          "Takes observations from monitoring tools (model-registry.monitoring.report); an observation past the model's threshold opens an alert (one per version and metric until an observation within the threshold resolves it).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/version',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/MonitoringReport',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description:
+              'How many observations were stored, and the alerts they opened or resolved.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/MonitoringReportResult',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      get: {
+        operationId: 'GetVersionMonitoring',
+        description:
+          "The version's observations per metric (the latest `limit`, oldest first) with their thresholds, and its alerts.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/version',
+          },
+          {
+            name: 'metric',
+            in: 'query',
+            required: false,
+            schema: {
+              $ref: '#/components/schemas/MonitoringMetric',
+            },
+          },
+          {
+            $ref: '#/components/parameters/limit',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The version's monitoring.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/VersionMonitoring',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/models/{namespace}/{name}/monitoring': {
+      get: {
+        operationId: 'GetModelMonitoring',
+        description:
+          "The model's thresholds and the open alerts of its versions.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The model's monitoring.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelMonitoring',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/models/{namespace}/{name}/monitoring/thresholds': {
+      put: {
+        operationId: 'SetMonitoringThresholds',
+        description:
+          "Replaces the thresholds set through the API (model-registry.monitoring.configure); the annotation's apply to metrics these do not name.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/MonitoringThresholdsInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: "The model's monitoring with the new thresholds.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ModelMonitoring',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/monitoring/alertmanager': {
+      post: {
+        operationId: 'ReceiveAlertmanagerWebhook',
+        description:
+          "Prometheus Alertmanager's webhook receiver. Each alert's `model` label names the model (`fraud-detector`, `default/fraud-detector` or `mlmodel:default/fraud-detector`) and its `version` label the version (a number, an alias or a stage; the production version when absent); the alert name is the metric. Firing opens an alert, resolved resolves it.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/AlertmanagerWebhook',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'How many alerts were applied, and which were skipped and why.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AlertmanagerResult',
                 },
               },
             },

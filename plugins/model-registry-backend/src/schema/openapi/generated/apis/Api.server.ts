@@ -6,6 +6,8 @@
 // ******************************************************************
 import { AddLineage201Response } from '../models/AddLineage201Response.model';
 import { AddLineageRequest } from '../models/AddLineageRequest.model';
+import { AlertmanagerResult } from '../models/AlertmanagerResult.model';
+import { AlertmanagerWebhook } from '../models/AlertmanagerWebhook.model';
 import { AliasInput } from '../models/AliasInput.model';
 import { FindLinkedVersions200Response } from '../models/FindLinkedVersions200Response.model';
 import { GateCheck } from '../models/GateCheck.model';
@@ -19,12 +21,18 @@ import { ListApiModels200Response } from '../models/ListApiModels200Response.mod
 import { ListModels200Response } from '../models/ListModels200Response.model';
 import { ListVersionHistory200Response } from '../models/ListVersionHistory200Response.model';
 import { ListVersions200Response } from '../models/ListVersions200Response.model';
+import { ListWebhooks200Response } from '../models/ListWebhooks200Response.model';
+import { ModelMonitoring } from '../models/ModelMonitoring.model';
 import { ModelSummary } from '../models/ModelSummary.model';
 import { ModelVersion } from '../models/ModelVersion.model';
 import { ModelVersionPatch } from '../models/ModelVersionPatch.model';
 import { ModelVersionStatus } from '../models/ModelVersionStatus.model';
+import { MonitoringReport } from '../models/MonitoringReport.model';
+import { MonitoringReportResult } from '../models/MonitoringReportResult.model';
+import { MonitoringThresholdsInput } from '../models/MonitoringThresholdsInput.model';
 import { NewModel } from '../models/NewModel.model';
 import { NewModelVersion } from '../models/NewModelVersion.model';
+import { NewWebhookSubscription } from '../models/NewWebhookSubscription.model';
 import { PromotionDecisionInput } from '../models/PromotionDecisionInput.model';
 import { PromotionDecisionResult } from '../models/PromotionDecisionResult.model';
 import { PromotionRequest } from '../models/PromotionRequest.model';
@@ -35,6 +43,12 @@ import { RegisteredModel } from '../models/RegisteredModel.model';
 import { SetAlias200Response } from '../models/SetAlias200Response.model';
 import { StageTransition } from '../models/StageTransition.model';
 import { StageTransitionResult } from '../models/StageTransitionResult.model';
+import { VersionMonitoring } from '../models/VersionMonitoring.model';
+import { WebhookDelivery } from '../models/WebhookDelivery.model';
+import { WebhookDeliveryPage } from '../models/WebhookDeliveryPage.model';
+import { WebhookDeliveryStatus } from '../models/WebhookDeliveryStatus.model';
+import { WebhookSubscription } from '../models/WebhookSubscription.model';
+import { WebhookSubscriptionPatch } from '../models/WebhookSubscriptionPatch.model';
 
 /**
  * @public
@@ -88,6 +102,13 @@ export type CheckGates = {
 /**
  * @public
  */
+export type CreateWebhook = {
+  body: NewWebhookSubscription;
+  response: WebhookSubscription | Error;
+};
+/**
+ * @public
+ */
 export type DeleteAlias = {
   path: {
     namespace: string;
@@ -123,6 +144,15 @@ export type DeleteVersion = {
   };
   query: {
     comment?: string;
+  };
+  response: void | Error;
+};
+/**
+ * @public
+ */
+export type DeleteWebhook = {
+  path: {
+    webhookId: string;
   };
   response: void | Error;
 };
@@ -191,6 +221,16 @@ export type GetModel = {
 /**
  * @public
  */
+export type GetModelMonitoring = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  response: ModelMonitoring | Error;
+};
+/**
+ * @public
+ */
 export type GetModelsByRefs = {
   body: GetModelsByRefsRequest;
   response: GetModelsByRefs200Response | Error;
@@ -227,6 +267,30 @@ export type GetVersionByAlias = {
     alias: string;
   };
   response: ModelVersion | Error;
+};
+/**
+ * @public
+ */
+export type GetVersionMonitoring = {
+  path: {
+    namespace: string;
+    name: string;
+    version: number;
+  };
+  query: {
+    metric?: string;
+    limit?: number;
+  };
+  response: VersionMonitoring | Error;
+};
+/**
+ * @public
+ */
+export type GetWebhook = {
+  path: {
+    webhookId: string;
+  };
+  response: WebhookSubscription | Error;
 };
 /**
  * @public
@@ -342,6 +406,27 @@ export type ListVersions = {
 /**
  * @public
  */
+export type ListWebhookDeliveries = {
+  path: {
+    webhookId: string;
+  };
+  query: {
+    status?: WebhookDeliveryStatus;
+    eventId?: string;
+    limit?: number;
+    cursor?: string;
+  };
+  response: WebhookDeliveryPage | Error;
+};
+/**
+ * @public
+ */
+export type ListWebhooks = {
+  response: ListWebhooks200Response | Error;
+};
+/**
+ * @public
+ */
 export type OpenPromotionRequest = {
   path: {
     namespace: string;
@@ -350,6 +435,23 @@ export type OpenPromotionRequest = {
   };
   body: PromotionRequestInput;
   response: PromotionRequest | Error;
+};
+/**
+ * @public
+ */
+export type ReceiveAlertmanagerWebhook = {
+  body: AlertmanagerWebhook;
+  response: AlertmanagerResult | Error;
+};
+/**
+ * @public
+ */
+export type RedeliverWebhook = {
+  path: {
+    webhookId: string;
+    deliveryId: string;
+  };
+  response: WebhookDelivery | Error;
 };
 /**
  * @public
@@ -390,6 +492,27 @@ export type RejectPromotionRequest = {
 /**
  * @public
  */
+export type ReportMonitoring = {
+  path: {
+    namespace: string;
+    name: string;
+    version: number;
+  };
+  body: MonitoringReport;
+  response: MonitoringReportResult | Error;
+};
+/**
+ * @public
+ */
+export type RotateWebhookSecret = {
+  path: {
+    webhookId: string;
+  };
+  response: WebhookSubscription | Error;
+};
+/**
+ * @public
+ */
 export type SetAlias = {
   path: {
     namespace: string;
@@ -398,6 +521,17 @@ export type SetAlias = {
   };
   body: AliasInput;
   response: SetAlias200Response | Error;
+};
+/**
+ * @public
+ */
+export type SetMonitoringThresholds = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  body: MonitoringThresholdsInput;
+  response: ModelMonitoring | Error;
 };
 /**
  * @public
@@ -423,6 +557,16 @@ export type UpdateVersion = {
   body: ModelVersionPatch;
   response: ModelVersion | Error;
 };
+/**
+ * @public
+ */
+export type UpdateWebhook = {
+  path: {
+    webhookId: string;
+  };
+  body: WebhookSubscriptionPatch;
+  response: WebhookSubscription | Error;
+};
 
 export type EndpointMap = {
   '#post|/models/{namespace}/{name}/versions/{version}/lineage': AddLineage;
@@ -433,11 +577,15 @@ export type EndpointMap = {
 
   '#get|/models/{namespace}/{name}/versions/{version}/gates': CheckGates;
 
+  '#post|/webhooks': CreateWebhook;
+
   '#_delete|/models/{namespace}/{name}/aliases/{alias}': DeleteAlias;
 
   '#_delete|/models/{namespace}/{name}': DeleteModel;
 
   '#_delete|/models/{namespace}/{name}/versions/{version}': DeleteVersion;
+
+  '#_delete|/webhooks/{webhookId}': DeleteWebhook;
 
   '#get|/lineage/dependents': FindLinkedVersions;
 
@@ -449,6 +597,8 @@ export type EndpointMap = {
 
   '#get|/models/{namespace}/{name}': GetModel;
 
+  '#get|/models/{namespace}/{name}/monitoring': GetModelMonitoring;
+
   '#post|/models/by-refs': GetModelsByRefs;
 
   '#get|/models/{namespace}/{name}/promotion-requests/{requestId}': GetPromotionRequest;
@@ -456,6 +606,10 @@ export type EndpointMap = {
   '#get|/models/{namespace}/{name}/versions/{version}': GetVersion;
 
   '#get|/models/{namespace}/{name}/aliases/{alias}': GetVersionByAlias;
+
+  '#get|/models/{namespace}/{name}/versions/{version}/monitoring': GetVersionMonitoring;
+
+  '#get|/webhooks/{webhookId}': GetWebhook;
 
   '#get|/models/{namespace}/{name}/aliases': ListAliases;
 
@@ -473,7 +627,15 @@ export type EndpointMap = {
 
   '#get|/models/{namespace}/{name}/versions': ListVersions;
 
+  '#get|/webhooks/{webhookId}/deliveries': ListWebhookDeliveries;
+
+  '#get|/webhooks': ListWebhooks;
+
   '#post|/models/{namespace}/{name}/versions/{version}/promotion-requests': OpenPromotionRequest;
+
+  '#post|/monitoring/alertmanager': ReceiveAlertmanagerWebhook;
+
+  '#post|/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': RedeliverWebhook;
 
   '#post|/models': RegisterModel;
 
@@ -481,9 +643,17 @@ export type EndpointMap = {
 
   '#post|/models/{namespace}/{name}/promotion-requests/{requestId}/reject': RejectPromotionRequest;
 
+  '#post|/models/{namespace}/{name}/versions/{version}/monitoring': ReportMonitoring;
+
+  '#post|/webhooks/{webhookId}/rotate-secret': RotateWebhookSecret;
+
   '#put|/models/{namespace}/{name}/aliases/{alias}': SetAlias;
+
+  '#put|/models/{namespace}/{name}/monitoring/thresholds': SetMonitoringThresholds;
 
   '#post|/models/{namespace}/{name}/versions/{version}/stage': TransitionStage;
 
   '#patch|/models/{namespace}/{name}/versions/{version}': UpdateVersion;
+
+  '#patch|/webhooks/{webhookId}': UpdateWebhook;
 };

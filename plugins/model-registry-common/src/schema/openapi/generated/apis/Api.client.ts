@@ -11,6 +11,8 @@ import { pluginId } from '../pluginId';
 import * as parser from 'uri-template';
 import { AddLineage201Response } from '../models/AddLineage201Response.model';
 import { AddLineageRequest } from '../models/AddLineageRequest.model';
+import { AlertmanagerResult } from '../models/AlertmanagerResult.model';
+import { AlertmanagerWebhook } from '../models/AlertmanagerWebhook.model';
 import { AliasInput } from '../models/AliasInput.model';
 import { FindLinkedVersions200Response } from '../models/FindLinkedVersions200Response.model';
 import { GateCheck } from '../models/GateCheck.model';
@@ -24,12 +26,18 @@ import { ListApiModels200Response } from '../models/ListApiModels200Response.mod
 import { ListModels200Response } from '../models/ListModels200Response.model';
 import { ListVersionHistory200Response } from '../models/ListVersionHistory200Response.model';
 import { ListVersions200Response } from '../models/ListVersions200Response.model';
+import { ListWebhooks200Response } from '../models/ListWebhooks200Response.model';
+import { ModelMonitoring } from '../models/ModelMonitoring.model';
 import { ModelSummary } from '../models/ModelSummary.model';
 import { ModelVersion } from '../models/ModelVersion.model';
 import { ModelVersionPatch } from '../models/ModelVersionPatch.model';
 import { ModelVersionStatus } from '../models/ModelVersionStatus.model';
+import { MonitoringReport } from '../models/MonitoringReport.model';
+import { MonitoringReportResult } from '../models/MonitoringReportResult.model';
+import { MonitoringThresholdsInput } from '../models/MonitoringThresholdsInput.model';
 import { NewModel } from '../models/NewModel.model';
 import { NewModelVersion } from '../models/NewModelVersion.model';
+import { NewWebhookSubscription } from '../models/NewWebhookSubscription.model';
 import { PromotionDecisionInput } from '../models/PromotionDecisionInput.model';
 import { PromotionDecisionResult } from '../models/PromotionDecisionResult.model';
 import { PromotionRequest } from '../models/PromotionRequest.model';
@@ -40,6 +48,12 @@ import { RegisteredModel } from '../models/RegisteredModel.model';
 import { SetAlias200Response } from '../models/SetAlias200Response.model';
 import { StageTransition } from '../models/StageTransition.model';
 import { StageTransitionResult } from '../models/StageTransitionResult.model';
+import { VersionMonitoring } from '../models/VersionMonitoring.model';
+import { WebhookDelivery } from '../models/WebhookDelivery.model';
+import { WebhookDeliveryPage } from '../models/WebhookDeliveryPage.model';
+import { WebhookDeliveryStatus } from '../models/WebhookDeliveryStatus.model';
+import { WebhookSubscription } from '../models/WebhookSubscription.model';
+import { WebhookSubscriptionPatch } from '../models/WebhookSubscriptionPatch.model';
 
 /**
  * Wraps the Response type to convey a type on the json call.
@@ -106,6 +120,12 @@ export type CheckGates = {
 /**
  * @public
  */
+export type CreateWebhook = {
+  body: NewWebhookSubscription;
+};
+/**
+ * @public
+ */
 export type DeleteAlias = {
   path: {
     namespace: string;
@@ -139,6 +159,14 @@ export type DeleteVersion = {
   };
   query: {
     comment?: string;
+  };
+};
+/**
+ * @public
+ */
+export type DeleteWebhook = {
+  path: {
+    webhookId: string;
   };
 };
 /**
@@ -201,6 +229,15 @@ export type GetModel = {
 /**
  * @public
  */
+export type GetModelMonitoring = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+};
+/**
+ * @public
+ */
 export type GetModelsByRefs = {
   body: GetModelsByRefsRequest;
 };
@@ -232,6 +269,28 @@ export type GetVersionByAlias = {
     namespace: string;
     name: string;
     alias: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetVersionMonitoring = {
+  path: {
+    namespace: string;
+    name: string;
+    version: number;
+  };
+  query: {
+    metric?: string;
+    limit?: number;
+  };
+};
+/**
+ * @public
+ */
+export type GetWebhook = {
+  path: {
+    webhookId: string;
   };
 };
 /**
@@ -340,6 +399,24 @@ export type ListVersions = {
 /**
  * @public
  */
+export type ListWebhookDeliveries = {
+  path: {
+    webhookId: string;
+  };
+  query: {
+    status?: WebhookDeliveryStatus;
+    eventId?: string;
+    limit?: number;
+    cursor?: string;
+  };
+};
+/**
+ * @public
+ */
+export type ListWebhooks = {};
+/**
+ * @public
+ */
 export type OpenPromotionRequest = {
   path: {
     namespace: string;
@@ -347,6 +424,21 @@ export type OpenPromotionRequest = {
     version: number;
   };
   body: PromotionRequestInput;
+};
+/**
+ * @public
+ */
+export type ReceiveAlertmanagerWebhook = {
+  body: AlertmanagerWebhook;
+};
+/**
+ * @public
+ */
+export type RedeliverWebhook = {
+  path: {
+    webhookId: string;
+    deliveryId: string;
+  };
 };
 /**
  * @public
@@ -384,6 +476,25 @@ export type RejectPromotionRequest = {
 /**
  * @public
  */
+export type ReportMonitoring = {
+  path: {
+    namespace: string;
+    name: string;
+    version: number;
+  };
+  body: MonitoringReport;
+};
+/**
+ * @public
+ */
+export type RotateWebhookSecret = {
+  path: {
+    webhookId: string;
+  };
+};
+/**
+ * @public
+ */
 export type SetAlias = {
   path: {
     namespace: string;
@@ -391,6 +502,16 @@ export type SetAlias = {
     alias: string;
   };
   body: AliasInput;
+};
+/**
+ * @public
+ */
+export type SetMonitoringThresholds = {
+  path: {
+    namespace: string;
+    name: string;
+  };
+  body: MonitoringThresholdsInput;
 };
 /**
  * @public
@@ -413,6 +534,15 @@ export type UpdateVersion = {
     version: number;
   };
   body: ModelVersionPatch;
+};
+/**
+ * @public
+ */
+export type UpdateWebhook = {
+  path: {
+    webhookId: string;
+  };
+  body: WebhookSubscriptionPatch;
 };
 
 /**
@@ -556,6 +686,31 @@ export class DefaultApiClient {
   }
 
   /**
+   * Subscribes a URL to registry events (model-registry.webhook.manage). The answer holds the signing secret, the only time it is returned.
+   * @param newWebhookSubscription -
+   */
+  public async createWebhook(
+    // @ts-ignore
+    request: CreateWebhook,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<WebhookSubscription>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/webhooks`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
    * @param alias -
@@ -637,6 +792,32 @@ export class DefaultApiClient {
       name: request.path.name,
       version: request.path.version,
       ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'DELETE',
+    });
+  }
+
+  /**
+   * Deletes the subscription and its delivery log.
+   * @param webhookId - A webhook subscription\&#39;s id (a UUID).
+   */
+  public async deleteWebhook(
+    // @ts-ignore
+    request: DeleteWebhook,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<void>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/webhooks/{webhookId}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      webhookId: request.path.webhookId,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
@@ -797,6 +978,34 @@ export class DefaultApiClient {
   }
 
   /**
+   * The model\'s thresholds and the open alerts of its versions.
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   */
+  public async getModelMonitoring(
+    // @ts-ignore
+    request: GetModelMonitoring,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ModelMonitoring>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/monitoring`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * The registry summaries of several models in one request (e.g. the models a service uses), in the order asked; null for a model that does not exist or that the caller cannot read.
    * @param getModelsByRefsRequest -
    */
@@ -897,6 +1106,64 @@ export class DefaultApiClient {
       namespace: request.path.namespace,
       name: request.path.name,
       alias: request.path.alias,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The version\'s observations per metric (the latest `limit`, oldest first) with their thresholds, and its alerts.
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
+   * @param metric -
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   */
+  public async getVersionMonitoring(
+    // @ts-ignore
+    request: GetVersionMonitoring,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<VersionMonitoring>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/versions/{version}/monitoring{?metric,limit}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+      version: request.path.version,
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * @param webhookId - A webhook subscription\&#39;s id (a UUID).
+   */
+  public async getWebhook(
+    // @ts-ignore
+    request: GetWebhook,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<WebhookSubscription>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/webhooks/{webhookId}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      webhookId: request.path.webhookId,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
@@ -1153,6 +1420,60 @@ export class DefaultApiClient {
   }
 
   /**
+   * The subscription\'s deliveries, newest first, each with its attempts (the delivery log).
+   * @param webhookId - A webhook subscription\&#39;s id (a UUID).
+   * @param status -
+   * @param eventId -
+   * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
+   * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
+   */
+  public async listWebhookDeliveries(
+    // @ts-ignore
+    request: ListWebhookDeliveries,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<WebhookDeliveryPage>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/webhooks/{webhookId}/deliveries{?status,eventId,limit,cursor}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      webhookId: request.path.webhookId,
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Every webhook subscription, newest first, without secrets (model-registry.webhook.manage).
+   */
+  public async listWebhooks(
+    // @ts-ignore
+    request: ListWebhooks,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ListWebhooks200Response>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/webhooks`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * Requests the promotion of the version into a stage that needs approvals (modelRegistry.stages.approvals); at most one open request per version and stage.
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
@@ -1181,6 +1502,59 @@ export class DefaultApiClient {
       },
       method: 'POST',
       body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Prometheus Alertmanager\'s webhook receiver. Each alert\'s `model` label names the model (`fraud-detector`, `default/fraud-detector` or `mlmodel:default/fraud-detector`) and its `version` label the version (a number, an alias or a stage; the production version when absent); the alert name is the metric. Firing opens an alert, resolved resolves it.
+   * @param alertmanagerWebhook -
+   */
+  public async receiveAlertmanagerWebhook(
+    // @ts-ignore
+    request: ReceiveAlertmanagerWebhook,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<AlertmanagerResult>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/monitoring/alertmanager`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Queues the delivery again (same event id and delivery id; the attempt count and log continue); it is posted within a few seconds.
+   * @param webhookId - A webhook subscription\&#39;s id (a UUID).
+   * @param deliveryId - A delivery\&#39;s id (a UUID).
+   */
+  public async redeliverWebhook(
+    // @ts-ignore
+    request: RedeliverWebhook,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<WebhookDelivery>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      webhookId: request.path.webhookId,
+      deliveryId: request.path.deliveryId,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
     });
   }
 
@@ -1276,6 +1650,64 @@ export class DefaultApiClient {
   }
 
   /**
+   * Takes observations from monitoring tools (model-registry.monitoring.report); an observation past the model\'s threshold opens an alert (one per version and metric until an observation within the threshold resolves it).
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   * @param version - The version number, a canonical decimal integer (no sign, no leading zero).
+   * @param monitoringReport -
+   */
+  public async reportMonitoring(
+    // @ts-ignore
+    request: ReportMonitoring,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<MonitoringReportResult>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/versions/{version}/monitoring`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
+      version: request.path.version,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Replaces the signing secret; the answer holds the new one, the only time it is returned.
+   * @param webhookId - A webhook subscription\&#39;s id (a UUID).
+   */
+  public async rotateWebhookSecret(
+    // @ts-ignore
+    request: RotateWebhookSecret,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<WebhookSubscription>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/webhooks/{webhookId}/rotate-secret`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      webhookId: request.path.webhookId,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+    });
+  }
+
+  /**
    * Points the alias at a version, creating or moving it atomically.
    * @param namespace - The model entity\&#39;s namespace.
    * @param name - The model entity\&#39;s name.
@@ -1295,6 +1727,36 @@ export class DefaultApiClient {
       namespace: request.path.namespace,
       name: request.path.name,
       alias: request.path.alias,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'PUT',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Replaces the thresholds set through the API (model-registry.monitoring.configure); the annotation\'s apply to metrics these do not name.
+   * @param namespace - The model entity\&#39;s namespace.
+   * @param name - The model entity\&#39;s name.
+   * @param monitoringThresholdsInput -
+   */
+  public async setMonitoringThresholds(
+    // @ts-ignore
+    request: SetMonitoringThresholds,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ModelMonitoring>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/models/{namespace}/{name}/monitoring/thresholds`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      namespace: request.path.namespace,
+      name: request.path.name,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
@@ -1358,6 +1820,33 @@ export class DefaultApiClient {
       namespace: request.path.namespace,
       name: request.path.name,
       version: request.path.version,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'PATCH',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * @param webhookId - A webhook subscription\&#39;s id (a UUID).
+   * @param webhookSubscriptionPatch -
+   */
+  public async updateWebhook(
+    // @ts-ignore
+    request: UpdateWebhook,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<WebhookSubscription>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/webhooks/{webhookId}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      webhookId: request.path.webhookId,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
