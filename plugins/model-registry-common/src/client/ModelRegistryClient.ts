@@ -1,9 +1,5 @@
-import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import {
-  DefaultApiClient,
-  TypedResponse,
-} from '../schema/openapi/generated/apis';
+import { DefaultApiClient } from '../schema/openapi/generated/apis';
 import type {
   LineageEdgeInput,
   LineageRelation,
@@ -14,54 +10,36 @@ import type {
   PromotionRequestInput,
   PromotionRequestStatus,
 } from '../schema/openapi/generated/models';
-
-/** A model, by entity ref (`mlmodel:default/fraud-detector`) or compound ref. @public */
-export type ModelRefLike = string | CompoundEntityRef;
-
-/** Per-call options: a Backstage token when the fetch layer does not add one. @public */
-export type ModelRegistryRequestOptions = { token?: string };
-
-function modelPath(model: ModelRefLike) {
-  const ref =
-    typeof model === 'string'
-      ? parseEntityRef(model, {
-          defaultKind: 'MLModel',
-          defaultNamespace: 'default',
-        })
-      : model;
-  return { namespace: ref.namespace, name: ref.name };
-}
-
-async function unwrap<T>(response: Promise<TypedResponse<T>>): Promise<T> {
-  const res = await response;
-  if (!res.ok) {
-    throw await ResponseError.fromResponse(res as unknown as Response);
-  }
-  return res.json();
-}
-
-async function unwrapEmpty(
-  response: Promise<TypedResponse<unknown>>,
-): Promise<void> {
-  const res = await response;
-  if (!res.ok) {
-    throw await ResponseError.fromResponse(res as unknown as Response);
-  }
-}
+import { ModelRegistryMonitoringClient } from './ModelRegistryMonitoringClient';
+import { ModelRegistryWebhooksClient } from './ModelRegistryWebhooksClient';
+import {
+  ModelRefLike,
+  ModelRegistryClientOptions,
+  ModelRegistryRequestOptions,
+  modelPath,
+  unwrap,
+  unwrapEmpty,
+} from './requests';
 
 /**
  * The typed client of the model registry API, for frontends, scaffolder actions and
- * scripts. Errors are thrown as ResponseError carrying the server's JSON error.
+ * scripts. Errors are thrown as ResponseError carrying the server's JSON error. Webhooks
+ * and monitoring have clients of their own, `webhooks` and `monitoring`.
  * @public
  */
 export class ModelRegistryClient {
   private readonly api: DefaultApiClient;
 
-  constructor(options: {
-    discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
-    fetchApi?: { fetch: typeof fetch };
-  }) {
+  /** Webhook subscriptions and their deliveries. */
+  readonly webhooks: ModelRegistryWebhooksClient;
+
+  /** Production monitoring: observations, thresholds and alerts. */
+  readonly monitoring: ModelRegistryMonitoringClient;
+
+  constructor(options: ModelRegistryClientOptions) {
     this.api = new DefaultApiClient(options);
+    this.webhooks = new ModelRegistryWebhooksClient(options);
+    this.monitoring = new ModelRegistryMonitoringClient(options);
   }
 
   listModels(

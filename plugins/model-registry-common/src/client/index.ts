@@ -1,1 +1,8 @@
 export * from './ModelRegistryClient';
+export * from './ModelRegistryMonitoringClient';
+export * from './ModelRegistryWebhooksClient';
+export type {
+  ModelRefLike,
+  ModelRegistryClientOptions,
+  ModelRegistryRequestOptions,
+} from './requests';

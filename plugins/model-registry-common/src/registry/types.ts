@@ -51,6 +51,7 @@ export type {
   MonitoringThreshold,
   MonitoringThresholdInput,
   VersionMonitoring,
+  ListWebhooks200Response as WebhookSubscriptionList,
   NewWebhookSubscription,
   WebhookAttempt,
   WebhookDelivery,
