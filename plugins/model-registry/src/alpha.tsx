@@ -16,6 +16,7 @@ import {
 import { ModelRegistryClient } from '@model-registry/plugin-model-registry-common';
 import ModelTrainingIcon from '@material-ui/icons/Memory';
 import PromotionRequestsIcon from '@material-ui/icons/HowToVote';
+import WebhooksIcon from '@material-ui/icons/Http';
 import { modelRegistryApiRef } from './api';
 
 const isModel = 'kind:mlmodel';
@@ -57,6 +58,21 @@ const promotionRequestsPage = PageBlueprint.make({
       import('./components/PromotionRequests').then(m => (
         <m.PromotionRequestsPage />
       )),
+  },
+});
+
+/** The route of the Webhooks admin page in the new frontend system. @alpha */
+export const webhooksRouteRef = createRouteRef();
+
+const webhooksPage = PageBlueprint.make({
+  name: 'webhooks',
+  params: {
+    path: '/model-registry/webhooks',
+    title: 'Webhooks',
+    icon: <WebhooksIcon />,
+    routeRef: webhooksRouteRef,
+    loader: () =>
+      import('./components/WebhooksPage').then(m => <m.WebhooksPage />),
   },
 });
 
@@ -126,7 +142,7 @@ const componentModelsCard = EntityCardBlueprint.make({
 /**
  * The model registry frontend plugin for the new frontend system: the model card,
  * versions, lineage, metrics and history on MLModel pages, an "ML models" card on
- * Component pages, and the Models page.
+ * Component pages, the Models page, the Promotion requests page and the Webhooks page.
  * @alpha
  */
 /** The "New ML model" template's name field: checks the naming rule as you type. */
@@ -151,6 +167,7 @@ export default createFrontendPlugin({
     api,
     modelsPage,
     promotionRequestsPage,
+    webhooksPage,
     modelCard,
     versionsContent,
     lineageContent,
@@ -162,5 +179,6 @@ export default createFrontendPlugin({
   routes: {
     models: modelsPageRouteRef,
     promotionRequests: promotionRequestsRouteRef,
+    webhooks: webhooksRouteRef,
   },
 });

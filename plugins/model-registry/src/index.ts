@@ -9,6 +9,7 @@ export {
   modelRegistryPlugin,
   ModelsPage,
   PromotionRequestsPage,
+  WebhooksPage,
   EntityModelCard,
   EntityModelVersionsContent,
   EntityModelLineageContent,
@@ -19,4 +20,8 @@ export {
 } from './plugin';
 export { modelRegistryApiRef } from './api';
 export type { ModelRegistryApi } from './api';
-export { modelsPageRouteRef, promotionRequestsRouteRef } from './routes';
+export {
+  modelsPageRouteRef,
+  promotionRequestsRouteRef,
+  webhooksRouteRef,
+} from './routes';

@@ -13,7 +13,11 @@ import {
   validateModelName,
 } from './components/ModelNamePicker';
 import { modelRegistryApiRef } from './api';
-import { modelsPageRouteRef, promotionRequestsRouteRef } from './routes';
+import {
+  modelsPageRouteRef,
+  promotionRequestsRouteRef,
+  webhooksRouteRef,
+} from './routes';
 
 /** The model registry plugin for legacy (createApp from @backstage/app-defaults) apps. @public */
 export const modelRegistryPlugin = createPlugin({
@@ -29,6 +33,7 @@ export const modelRegistryPlugin = createPlugin({
   routes: {
     models: modelsPageRouteRef,
     promotionRequests: promotionRequestsRouteRef,
+    webhooks: webhooksRouteRef,
   },
 });
 
@@ -53,6 +58,19 @@ export const PromotionRequestsPage = modelRegistryPlugin.provide(
         m => m.PromotionRequestsPage,
       ),
     mountPoint: promotionRequestsRouteRef,
+  }),
+);
+
+/**
+ * The Webhooks admin page: subscriptions, their one-time secrets and their deliveries
+ * (model-registry.webhook.manage). @public
+ */
+export const WebhooksPage = modelRegistryPlugin.provide(
+  createRoutableExtension({
+    name: 'WebhooksPage',
+    component: () =>
+      import('./components/WebhooksPage').then(m => m.WebhooksPage),
+    mountPoint: webhooksRouteRef,
   }),
 );
 

@@ -9,3 +9,8 @@ export const modelsPageRouteRef = createRouteRef({
 export const promotionRequestsRouteRef = createRouteRef({
   id: 'model-registry:promotion-requests',
 });
+
+/** The route of the Webhooks admin page. @public */
+export const webhooksRouteRef = createRouteRef({
+  id: 'model-registry:webhooks',
+});

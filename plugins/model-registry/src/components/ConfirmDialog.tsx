@@ -37,13 +37,14 @@ export function useSubmit(
 
 /**
  * A confirmation dialog of a registry change: what happens (children), a comment kept in
- * the history, the server's message when the change fails, Cancel and the confirm button.
+ * the history (when the change keeps one), the server's message when the change fails,
+ * Cancel and the confirm button.
  */
 export function ConfirmDialog(props: {
   id: string;
   title: ReactNode;
   children?: ReactNode;
-  comment: {
+  comment?: {
     label: string;
     helperText: string;
     value: string;
@@ -70,17 +71,19 @@ export function ConfirmDialog(props: {
       <DialogTitle id={`${props.id}-title`}>{props.title}</DialogTitle>
       <DialogContent>
         {props.children}
-        <TextField
-          fullWidth
-          margin="dense"
-          id={`${props.id}-comment`}
-          label={comment.label}
-          helperText={comment.helperText}
-          value={comment.value}
-          onChange={e => comment.onChange(e.target.value)}
-          required={comment.required}
-          multiline
-        />
+        {comment && (
+          <TextField
+            fullWidth
+            margin="dense"
+            id={`${props.id}-comment`}
+            label={comment.label}
+            helperText={comment.helperText}
+            value={comment.value}
+            onChange={e => comment.onChange(e.target.value)}
+            required={comment.required}
+            multiline
+          />
+        )}
         {props.failure && (
           <Typography color="error" role="alert">
             {props.failure}
