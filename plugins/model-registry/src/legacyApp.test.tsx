@@ -21,6 +21,7 @@ import {
   EntityModelVersionsContent,
   ModelsPage,
   modelRegistryPlugin,
+  WebhooksPage,
 } from './index';
 import { fraudDetector, version } from './testing/fixtures';
 
@@ -75,6 +76,37 @@ beforeEach(() => {
         totalCount: 2,
       });
     }),
+    http.get(`${model}/monitoring`, () =>
+      HttpResponse.json({
+        modelRef: summary.modelRef,
+        thresholds: [],
+        openAlerts: [],
+      }),
+    ),
+    http.get(`${model}/versions/1/monitoring`, () =>
+      HttpResponse.json({
+        modelRef: summary.modelRef,
+        version: 1,
+        series: [],
+        alerts: [],
+      }),
+    ),
+    http.get(`${REGISTRY}/webhooks`, () =>
+      HttpResponse.json({
+        items: [
+          {
+            id: 'w1',
+            url: 'https://hooks.example.com/registry',
+            events: ['*'],
+            format: 'registry',
+            enabled: true,
+            createdBy: 'user:default/carol',
+            createdAt: '2026-12-01T10:00:00.000Z',
+            updatedAt: '2026-12-01T10:00:00.000Z',
+          },
+        ],
+      }),
+    ),
     // The default permission API of a legacy app asks the permission backend.
     http.post(`${BACKEND}/api/permission/authorize`, async ({ request }) => {
       const body = (await request.json()) as { items: Array<{ id: string }> };
@@ -123,6 +155,7 @@ function renderLegacyApp(path: string) {
     <AppRouter>
       <FlatRoutes>
         <Route path="/models" element={<ModelsPage />} />
+        <Route path="/model-registry/webhooks" element={<WebhooksPage />} />
         <Route
           path="/catalog/:namespace/:kind/:name"
           element={<EntityPage />}
@@ -148,9 +181,16 @@ describe('the legacy exports in a legacy app', () => {
     expect(
       await screen.findByText('champion → v1', {}, { timeout: 30_000 }),
     ).toBeInTheDocument();
-    // the card shows the production version's source
+    // the card shows the production version's source and health
     expect(
       await screen.findByText('s3://models/fraud-detector/v1'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(
+        'v1 is not monitored yet: no observations reported.',
+        {},
+        { timeout: 20_000 },
+      ),
     ).toBeInTheDocument();
     const row2 = await screen.findByTestId(
       'version-row-2',
@@ -170,5 +210,17 @@ describe('the legacy exports in a legacy app', () => {
         'POST /api/permission/authorize',
       ]),
     );
+  });
+
+  it('mounts the Webhooks page at its route', async () => {
+    renderLegacyApp('/model-registry/webhooks');
+    expect(
+      await screen.findByText(
+        'https://hooks.example.com/registry',
+        {},
+        { timeout: 30_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(requests).toContain('GET /api/model-registry/webhooks');
   });
 });

@@ -1,4 +1,5 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
+import { VersionMonitoring } from '@model-registry/plugin-model-registry-common';
 import { http, HttpResponse } from 'msw';
 import { fraudDetector, REGISTRY, version } from '../../testing/fixtures';
 import {
@@ -31,6 +32,39 @@ function productionVersions(items: ReturnType<typeof version>[]) {
   });
 }
 
+/** The monitoring of v4 (the production version): no observations unless given. */
+function monitoring(body: Partial<VersionMonitoring> = {}) {
+  return http.get(`${model}/versions/4/monitoring`, () =>
+    HttpResponse.json({
+      modelRef: 'mlmodel:default/fraud-detector',
+      version: 4,
+      series: [],
+      alerts: [],
+      ...body,
+    }),
+  );
+}
+
+const inProduction = http.get(model, () =>
+  HttpResponse.json({
+    modelRef: 'mlmodel:default/fraud-detector',
+    registeredByApi: false,
+    versionCount: 4,
+    latestVersion: 4,
+    stageOccupants: { production: 4 },
+    aliases: {},
+  }),
+);
+
+function point(value: number, minute: number) {
+  return {
+    metric: 'unused',
+    value,
+    observedAt: `2026-12-01T10:${String(minute).padStart(2, '0')}:00.000Z`,
+    reportedBy: 'user:default/monitor',
+  };
+}
+
 describe('ModelCard', () => {
   it('shows catalog facts, the production version, aliases, links and card sections', async () => {
     server.use(
@@ -56,6 +90,7 @@ describe('ModelCard', () => {
           card: { evaluation: 'AUC 0.97 on the held-out month' },
         }),
       ]),
+      monitoring(),
     );
     await render();
     expect(
@@ -105,6 +140,7 @@ describe('ModelCard', () => {
           code: { repository: 'file:///srv/git/fraud', commit: 'abc123' },
         }),
       ]),
+      monitoring(),
     );
     await render();
     const run = await screen.findByText(/Training run run-4/);
@@ -189,5 +225,110 @@ describe('ModelCard', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getAllByText(/database is down/).length).toBeGreaterThan(0);
+  });
+
+  it('shows the production health: latest values against thresholds, sparklines and open alerts', async () => {
+    server.use(
+      inProduction,
+      productionVersions([version(4, { stage: 'production' })]),
+      monitoring({
+        series: [
+          {
+            metric: 'accuracy',
+            threshold: { metric: 'accuracy', min: 0.9, origin: 'api' },
+            points: [point(0.95, 0), point(0.93, 10), point(0.94, 20)],
+          },
+          {
+            metric: 'drift',
+            threshold: { metric: 'drift', max: 0.2, origin: 'annotation' },
+            points: [point(0.1, 0), point(0.25, 10), point(0.42, 20)],
+          },
+          { metric: 'latency_ms', points: [point(81, 0), point(95, 10)] },
+        ],
+        alerts: [
+          {
+            id: 7,
+            modelRef: 'mlmodel:default/fraud-detector',
+            version: 4,
+            metric: 'drift',
+            status: 'open',
+            value: 0.25,
+            lastValue: 0.42,
+            max: 0.2,
+            summary: 'feature drift on amount',
+            lastObservedAt: '2026-12-01T10:20:00.000Z',
+            openedAt: '2026-12-01T10:10:00.000Z',
+          },
+          {
+            id: 3,
+            modelRef: 'mlmodel:default/fraud-detector',
+            version: 4,
+            metric: 'accuracy',
+            status: 'resolved',
+            value: 0.85,
+            lastValue: 0.95,
+            min: 0.9,
+            lastObservedAt: '2026-12-01T09:00:00.000Z',
+            openedAt: '2026-12-01T08:00:00.000Z',
+            resolvedAt: '2026-12-01T09:00:00.000Z',
+          },
+        ],
+      }),
+    );
+    await render();
+    const section = await screen.findByRole(
+      'region',
+      { name: 'Production health' },
+      { timeout: 20_000 },
+    );
+    expect(
+      within(section).getByText('Production health (v4 in production)'),
+    ).toBeInTheDocument();
+
+    const accuracy = within(section).getByTestId('health-accuracy');
+    expect(within(accuracy).getByText('0.94')).toBeInTheDocument();
+    expect(within(accuracy).getByText('min 0.9')).toBeInTheDocument();
+    expect(within(accuracy).getByText('ok')).toBeInTheDocument();
+    expect(
+      within(accuracy).getByRole('img', {
+        name: 'accuracy: 3 observations, latest 0.94',
+      }),
+    ).toBeInTheDocument();
+
+    const drift = within(section).getByTestId('health-drift');
+    expect(within(drift).getByText('0.42')).toBeInTheDocument();
+    expect(within(drift).getByText('max 0.2')).toBeInTheDocument();
+    expect(within(drift).getByText('breach')).toBeInTheDocument();
+    const line = within(drift).getByRole('img').querySelector('polyline');
+    expect(line?.getAttribute('points')?.split(' ')).toHaveLength(3);
+
+    // a metric without a threshold shows its value, no verdict
+    const latency = within(section).getByTestId('health-latency_ms');
+    expect(within(latency).getByText('no threshold')).toBeInTheDocument();
+    expect(within(latency).queryByText('ok')).toBeNull();
+
+    // only the open alert, not the resolved one
+    const alerts = within(section).getAllByRole('listitem');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toHaveTextContent(
+      /Alert: drift 0.42 \(threshold max 0.2\) since .* — feature drift on amount/,
+    );
+  });
+
+  it('says the production version is not monitored when nothing was reported', async () => {
+    server.use(
+      inProduction,
+      productionVersions([version(4, { stage: 'production' })]),
+      monitoring(),
+    );
+    await render();
+    expect(
+      await screen.findByText(
+        'v4 is not monitored yet: no observations reported.',
+        {},
+        { timeout: 20_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('img')).toBeNull();
   });
 });

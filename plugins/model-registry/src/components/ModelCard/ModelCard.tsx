@@ -14,6 +14,7 @@ import { Box, Chip, Grid, makeStyles, Typography } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { useModelRef } from '../../hooks/useModelRef';
 import { UriLink } from '../UriLink';
+import { ProductionHealth } from './ProductionHealth';
 import { servingStageOf, useStageRules } from '../../hooks/useStageRules';
 
 const useStyles = makeStyles(theme => ({
@@ -176,6 +177,15 @@ export function ModelCard() {
           </Typography>
           <VersionLinks version={version} />
         </Grid>
+        {serving && servingStage && (
+          <ProductionHealth
+            api={api}
+            entityRef={entityRef}
+            version={serving}
+            stage={servingStage}
+            titleClassName={classes.label}
+          />
+        )}
       </>
     );
   }

@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { identityApiRef } from '@backstage/core-plugin-api';
 import {
   GateResult,
+  MonitoringAlert,
   PromotionRequest,
 } from '@model-registry/plugin-model-registry-common';
 import { signalApiRef } from '@backstage/plugin-signals-react';
@@ -28,6 +29,17 @@ const deniedModel = {
 };
 const wait = { timeout: 20_000 };
 
+/** The model's monitoring: its open alerts across versions (none unless given). */
+function modelMonitoring(base: string, openAlerts: MonitoringAlert[] = []) {
+  return http.get(`${base}/monitoring`, () =>
+    HttpResponse.json({
+      modelRef: 'mlmodel:default/fraud-detector',
+      thresholds: [],
+      openAlerts,
+    }),
+  );
+}
+
 /**
  * A tiny registry: v4 in production (champion), v5 in staging, v3 archived (with an alias
  * left on it); the production gates answer `gates`, the model's open promotion requests
@@ -39,6 +51,7 @@ function registryHandlers(
     base?: string;
     gates?: GateResult[];
     openRequests?: PromotionRequest[];
+    openAlerts?: MonitoringAlert[];
   } = {},
 ) {
   const base = options.base ?? model;
@@ -58,6 +71,7 @@ function registryHandlers(
   const requests: Array<{ url: string; body?: unknown }> = [];
   const gates = options.gates ?? [];
   server.use(
+    modelMonitoring(base, options.openAlerts),
     http.get(`${base}/versions/:version/gates`, ({ request }) => {
       const stage = new URL(request.url).searchParams.get('stage');
       return HttpResponse.json({
@@ -262,6 +276,43 @@ function modelNamed(name: string) {
 const allowAll = (): AuthorizeResult.ALLOW => AuthorizeResult.ALLOW;
 
 describe('VersionsContent', () => {
+  it('marks versions with open monitoring alerts, value against threshold in the tooltip', async () => {
+    registryHandlers({
+      openAlerts: [
+        {
+          id: 11,
+          modelRef: 'mlmodel:default/fraud-detector',
+          version: 4,
+          metric: 'drift',
+          status: 'open',
+          value: 0.25,
+          lastValue: 0.31,
+          max: 0.2,
+          lastObservedAt: '2026-12-01T10:20:00.000Z',
+          openedAt: '2026-12-01T10:10:00.000Z',
+        },
+      ],
+    });
+    await render(allowAll);
+    const row4 = await screen.findByTestId('version-row-4', {}, wait);
+    const chip = await within(row4).findByText('alert: drift', {}, wait);
+    expect(
+      within(row4).getByLabelText('alert: drift 0.31 (threshold max 0.2)'),
+    ).toBeInTheDocument();
+    fireEvent.mouseOver(chip);
+    expect(
+      await screen.findByText(
+        /drift 0.31 \(threshold max 0.2\), open since/,
+        {},
+        wait,
+      ),
+    ).toBeInTheDocument();
+    // the other versions have none
+    expect(
+      within(screen.getByTestId('version-row-5')).queryByText(/^alert:/),
+    ).toBeNull();
+  });
+
   it('lists versions with stage and alias chips', async () => {
     registryHandlers();
     await render(allowAll);
@@ -282,6 +333,7 @@ describe('VersionsContent', () => {
 
   it('shows an empty state', async () => {
     server.use(
+      modelMonitoring(model),
       http.get(`${model}/versions`, () => HttpResponse.json({ items: [] })),
       http.get(model, () =>
         HttpResponse.json({
@@ -301,6 +353,7 @@ describe('VersionsContent', () => {
 
   it('shows an error state', async () => {
     server.use(
+      modelMonitoring(model),
       http.get(`${model}/versions`, () =>
         HttpResponse.json(
           {

@@ -35,7 +35,9 @@ import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { useRegistryPermissions } from '../../hooks/useRegistryPermissions';
 import { useStageRules } from '../../hooks/useStageRules';
 import { PromotionRequestTable } from '../PromotionRequests/PromotionRequestTable';
+import { AlertChips } from './AlertChips';
 import { PromotionControls } from './PromotionControls';
+import { useOpenAlerts } from './useOpenAlerts';
 import { VersionDetail } from './VersionDetail';
 
 type SortField = 'version' | 'createdAt' | 'stage' | 'status';
@@ -49,7 +51,8 @@ function modelChannel(entityRef: string) {
 
 /**
  * The versions of a model: server-paginated, sortable, filterable, with promotion controls
- * and the model's open promotion requests; it reloads when the backend signals a change.
+ * the model's open promotion requests and the versions' open monitoring alerts; it reloads
+ * when the backend signals a change.
  */
 export function VersionsContent() {
   const { entity, entityRef, api } = useModelRef();
@@ -62,6 +65,7 @@ export function VersionsContent() {
   const permissions = useRegistryPermissions(entityRef);
   const me = useCurrentUser();
   const { lastSignal } = useSignal(modelChannel(entityRef));
+  const openAlerts = useOpenAlerts(api, entityRef, lastSignal);
   const [message, setMessage] = useState<string | undefined>();
   const [sort, setSort] = useState<SortField>('version');
   const [order, setOrder] = useState<'asc' | 'desc'>('desc');
@@ -260,6 +264,7 @@ export function VersionsContent() {
                         : 'default'
                     }
                   />
+                  <AlertChips alerts={openAlerts.get(version.version) ?? []} />
                 </TableCell>
                 <TableCell>
                   {version.aliases.map(a => {
