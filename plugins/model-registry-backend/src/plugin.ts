@@ -28,6 +28,7 @@ import { scheduleEventDispatch } from './service/dispatchRegistryEvents';
 import { readWebhookOptions } from './webhooks/webhookOptions';
 import { createWebhookSender } from './webhooks/sendWebhook';
 import { scheduleWebhookDelivery } from './webhooks/deliverWebhooks';
+import { createMonitoringNotices } from './monitoring/monitoringNotices';
 import { createPromotionNotices } from './service/promotionNotices';
 import { createRouter, RouterOptions } from './service/router';
 import { createRouteContext } from './service/createRouteContext';
@@ -80,6 +81,9 @@ export const modelRegistryPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(modelRegistryPermissions);
         const store = await DatabaseModelRegistryStore.create({
           database: deps.database,
+          monitoringSeriesLimit: deps.config.getOptionalNumber(
+            'modelRegistry.monitoring.maxObservationsPerSeries',
+          ),
         });
         const stageRules = readStageRules(deps.config);
         const allowedSourceSchemes = readAllowedSourceSchemes(deps.config);
@@ -159,6 +163,11 @@ export const modelRegistryPlugin = createBackendPlugin({
           protectedAliases: readProtectedAliases(deps.config),
           webhookOptions,
           notices,
+          monitoringNotices: createMonitoringNotices({
+            notifications: deps.notifications,
+            signals: deps.signals,
+            logger: deps.logger,
+          }),
           onModelsChanged: announceModelChanges(deps),
         };
         deps.httpRouter.use(await createRouter(routerOptions));

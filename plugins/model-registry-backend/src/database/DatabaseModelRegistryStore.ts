@@ -40,6 +40,7 @@ import * as stages from './stages';
 import * as versions from './versions';
 import * as versionsOfRuns from './versionsOfRuns';
 import { WebhookStore } from './webhooks';
+import { MonitoringStore } from './monitoring';
 
 /** The Knex implementation of the registry store, on SQLite or PostgreSQL. */
 export class DatabaseModelRegistryStore implements ModelRegistryStore {
@@ -47,11 +48,14 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
+    /** Observations kept per version and metric (modelRegistry.monitoring.maxObservationsPerSeries). */
+    monitoringSeriesLimit?: number;
   }): Promise<DatabaseModelRegistryStore> {
     const client = await options.database.getClient();
     return DatabaseModelRegistryStore.createFromKnex(client, {
       skipMigrations:
         options.database.migrations?.skip || options.skipMigrations,
+      monitoringSeriesLimit: options.monitoringSeriesLimit,
     });
   }
 
@@ -61,13 +65,17 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
    */
   static async createFromKnex(
     knex: Knex,
-    options: { skipMigrations?: boolean } = {},
+    options: { skipMigrations?: boolean; monitoringSeriesLimit?: number } = {},
   ): Promise<DatabaseModelRegistryStore> {
     if (!options.skipMigrations) {
       await migrate(knex);
     }
     await useWriteAheadLog(knex);
-    return new DatabaseModelRegistryStore(knex, await CursorCodec.load(knex));
+    return new DatabaseModelRegistryStore(
+      knex,
+      await CursorCodec.load(knex),
+      options.monitoringSeriesLimit,
+    );
   }
 
   /** Runs the shipped migrations; safe when several replicas start at once. */
@@ -77,13 +85,17 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
 
   /** Webhook subscriptions and their deliveries. */
   readonly webhooks: WebhookStore;
+  /** Monitoring observations, thresholds and alerts. */
+  readonly monitoring: MonitoringStore;
 
   constructor(
     private readonly db: Knex,
     /** Signs and checks the cursors of every list (also the router's). */
     readonly cursors: CursorCodec,
+    monitoringSeriesLimit?: number,
   ) {
     this.webhooks = new WebhookStore(db, cursors);
+    this.monitoring = new MonitoringStore(db, monitoringSeriesLimit);
   }
 
   registerVersion(

@@ -1,5 +1,6 @@
 import type { RegistryEvent } from './eventOutbox';
 import type { WebhookStore } from './webhooks';
+import type { MonitoringStore } from './monitoring';
 import {
   HistoryEntry,
   LineageEdge,
@@ -419,6 +420,9 @@ export interface PromotionRequestStore {
 
   /** Webhook subscriptions and their deliveries (docs/events.md). */
   readonly webhooks: WebhookStore;
+
+  /** Monitoring observations, thresholds and alerts (docs/events.md). */
+  readonly monitoring: MonitoringStore;
 
   /** Cancels an open request (its requester only). */
   cancelPromotionRequest(

@@ -19,6 +19,7 @@ import type { RunDataReader } from '../mlflow/trackingServerRuns';
 import { createOpenApiRouter } from '../schema/openapi';
 import { MutationFrame } from './mutationFrame';
 import type { Resolver, UrlPolicy } from '../webhooks/ssrf';
+import type { MonitoringNotices } from '../monitoring/monitoringNotices';
 import { ModelAccess } from './ModelAccess';
 
 /** What createRouter needs. */
@@ -69,6 +70,8 @@ export type RouterOptions = {
   webhookOptions?: UrlPolicy;
   /** Resolves webhook hosts for the URL check (tests resolve names of their own). */
   webhookResolver?: Resolver;
+  /** Notifications and signals of monitoring alerts (none in tests that do not ask). */
+  monitoringNotices?: MonitoringNotices;
   /** Called after a model is registered or deleted through the API. */
   onModelsChanged?: (modelRef: string) => void;
 };

@@ -273,4 +273,51 @@ describeRegistry('registry authorization', registry => {
       expect.objectContaining({ modelRef: model.ref }),
     ]);
   });
+
+  it('needs credentials on the routes of issue 11, and their own permissions', async () => {
+    const model = registry.addModel('fraud-detector');
+    await registry.registerVersion(model);
+    const base = model.path;
+    const webhook = await api('post', '/webhooks', callers.service).send({
+      url: 'https://93.184.216.34/hook',
+      events: ['*'],
+    });
+    expect(webhook.status).toBe(201);
+    const id = webhook.body.id;
+    const routes: Array<[ApiMethod, string, object, string]> = [
+      ['get', '/webhooks', {}, 'model-registry.webhook.manage'],
+      ['post', '/webhooks', { url: 'https://93.184.216.34/x', events: ['*'] }, 'model-registry.webhook.manage'],
+      ['get', `/webhooks/${id}`, {}, 'model-registry.webhook.manage'],
+      ['patch', `/webhooks/${id}`, { enabled: true }, 'model-registry.webhook.manage'],
+      ['post', `/webhooks/${id}/rotate-secret`, {}, 'model-registry.webhook.manage'],
+      ['get', `/webhooks/${id}/deliveries`, {}, 'model-registry.webhook.manage'],
+      ['post', `${base}/versions/1/monitoring`, { observations: [{ metric: 'x', value: 1 }] }, 'model-registry.monitoring.report'],
+      ['put', `${base}/monitoring/thresholds`, { thresholds: [{ metric: 'x', max: 2 }] }, 'model-registry.monitoring.configure'],
+      ['get', `${base}/versions/1/monitoring`, {}, ''],
+      ['get', `${base}/monitoring`, {}, ''],
+      ['post', '/monitoring/alertmanager', { alerts: [] }, ''],
+      ['delete', `/webhooks/${id}`, {}, 'model-registry.webhook.manage'],
+    ];
+    const outcomes = [];
+    const expected = [];
+    for (const [method, path, body, permission] of routes) {
+      const anonymous = await request(registry.server)
+        [method](`/api/model-registry${path}`)
+        .send(body);
+      outcomes.push([method, path, 'none', anonymous.status]);
+      expected.push([method, path, 'none', 401]);
+      if (permission) {
+        registry.reset();
+        registry.setDecision(permission, AuthorizeResult.DENY);
+        const denied = await api(method, path).send(body);
+        outcomes.push([method, path, 'denied', denied.status]);
+        expected.push([method, path, 'denied', 403]);
+        registry.reset();
+      }
+      const allowed = await api(method, path).send(body);
+      outcomes.push([method, path, 'allowed', allowed.status < 300]);
+      expected.push([method, path, 'allowed', true]);
+    }
+    expect(outcomes).toEqual(expected);
+  });
 });

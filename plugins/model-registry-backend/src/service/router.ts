@@ -15,6 +15,7 @@ import { addPromotionRequestRoutes } from './routes/promotionRequests';
 import { addStageRoutes } from './routes/stages';
 import { addVersionRoutes } from './routes/versions';
 import { addWebhookRoutes } from './routes/webhooks';
+import { addMonitoringRoutes } from './routes/monitoring';
 import { specRequestRules } from './specRequestRules';
 import { rewordValidationErrors } from './validationMessages';
 
@@ -61,6 +62,7 @@ export async function createRouter(
   addHistoryRoutes(api, ctx);
   addEntityProviderRoutes(api, ctx);
   addWebhookRoutes(api, ctx);
+  addMonitoringRoutes(api, ctx);
 
   const router = express.Router();
   router.use('/mlflow', createMlflowRouter(ctx));

@@ -21,6 +21,9 @@ const TABLES = [
   'registry_webhooks',
   'registry_webhook_deliveries',
   'registry_webhook_attempts',
+  'registry_monitoring_observations',
+  'registry_monitoring_thresholds',
+  'registry_monitoring_alerts',
 ];
 
 const MIGRATIONS = [
@@ -31,6 +34,7 @@ const MIGRATIONS = [
   '20261203000000_promotion_requests.js',
   '20261204000000_event_outbox.js',
   '20261205000000_webhooks.js',
+  '20261206000000_monitoring.js',
 ];
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 

@@ -1220,9 +1220,7 @@ export const spec = {
           'version',
           'metric',
           'status',
-          'value',
           'openedAt',
-          'lastValue',
           'lastObservedAt',
         ],
         properties: {

@@ -16,8 +16,8 @@ export interface MonitoringAlert {
   /**
    * The observation that opened the alert.
    */
-  value: number;
-  lastValue: number;
+  value?: number;
+  lastValue?: number;
   lastObservedAt: string;
   min?: number;
   max?: number;
