@@ -147,8 +147,11 @@ export async function checkAddresses(
   for (const { address } of addresses) {
     const why = nonPublicReason(address);
     if (why && !allowListed(policy.allowPrivateHosts, host, address)) {
+      const what = net.isIP(host)
+        ? `${host} is`
+        : `${host} resolves to ${address},`;
       throw new InputError(
-        `${field}: ${host} resolves to ${address}, ${why}; refused unless allow-listed in modelRegistry.webhooks.allowPrivateHosts`,
+        `${field}: ${what} ${why}; refused unless allow-listed in modelRegistry.webhooks.allowPrivateHosts`,
       );
     }
   }
