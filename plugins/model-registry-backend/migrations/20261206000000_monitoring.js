@@ -54,7 +54,10 @@ exports.up = async function up(knex) {
     table.text('summary').nullable();
     table.timestamp('opened_at', { useTz: true }).notNullable();
     table.timestamp('resolved_at', { useTz: true }).nullable();
-    table.index(['model_ref', 'status'], 'registry_monitoring_alerts_model_idx');
+    table.index(
+      ['model_ref', 'status'],
+      'registry_monitoring_alerts_model_idx',
+    );
   });
   await knex.raw(
     `CREATE UNIQUE INDEX registry_monitoring_alerts_open_uniq

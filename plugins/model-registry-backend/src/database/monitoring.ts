@@ -131,7 +131,9 @@ export class MonitoringStore {
       .whereNull('deleted_at')
       .first('id');
     if (!row) {
-      throw new NotFoundError(`version ${version} of ${modelRef} does not exist`);
+      throw new NotFoundError(
+        `version ${version} of ${modelRef} does not exist`,
+      );
     }
   }
 
@@ -158,7 +160,11 @@ export class MonitoringStore {
     actor: string,
     now = new Date(),
   ): Promise<MonitoringChanges> {
-    const changes: MonitoringChanges = { accepted: 0, opened: [], resolved: [] };
+    const changes: MonitoringChanges = {
+      accepted: 0,
+      opened: [],
+      resolved: [],
+    };
     await this.db.transaction(async trx => {
       await lockModel(trx, modelRef);
       await this.requireVersion(trx, modelRef, version);
@@ -177,7 +183,8 @@ export class MonitoringStore {
       );
       changes.accepted = observations.length;
       const metrics = [...new Set(observations.map(o => o.metric))];
-      for (const metric of metrics) await this.trim(trx, modelRef, version, metric);
+      for (const metric of metrics)
+        await this.trim(trx, modelRef, version, metric);
       const byMetric = new Map(thresholds.map(t => [t.metric, t]));
       for (const o of observations) {
         const threshold = byMetric.get(o.metric);
@@ -196,7 +203,9 @@ export class MonitoringStore {
       }
       // the opened alerts as the whole report left them (later observations update them)
       if (changes.opened.length) {
-        const rows: AlertRow[] = await trx('registry_monitoring_alerts').whereIn(
+        const rows: AlertRow[] = await trx(
+          'registry_monitoring_alerts',
+        ).whereIn(
           'id',
           changes.opened.map(a => a.id),
         );
@@ -231,7 +240,12 @@ export class MonitoringStore {
     });
   }
 
-  private async trim(trx: Knex, modelRef: string, version: number, metric: string) {
+  private async trim(
+    trx: Knex,
+    modelRef: string,
+    version: number,
+    metric: string,
+  ) {
     const cutoff = await trx('registry_monitoring_observations')
       .where({ model_ref: modelRef, version, metric })
       .orderBy('id', 'desc')
@@ -249,10 +263,19 @@ export class MonitoringStore {
     modelRef: string,
     version: number,
     actor: string,
-    alert: ExternalAlert & { threshold?: Pick<MonitoringThreshold, 'min' | 'max'> },
-  ): Promise<{ opened?: MonitoringAlert; resolved?: MonitoringAlert } | undefined> {
+    alert: ExternalAlert & {
+      threshold?: Pick<MonitoringThreshold, 'min' | 'max'>;
+    },
+  ): Promise<
+    { opened?: MonitoringAlert; resolved?: MonitoringAlert } | undefined
+  > {
     const open = await trx<AlertRow>('registry_monitoring_alerts')
-      .where({ model_ref: modelRef, version, metric: alert.metric, status: 'open' })
+      .where({
+        model_ref: modelRef,
+        version,
+        metric: alert.metric,
+        status: 'open',
+      })
       .first();
     const value = alert.value ?? null;
     if (alert.firing && open) {
@@ -281,7 +304,12 @@ export class MonitoringStore {
         opened_at: alert.at,
       });
       const row = await trx<AlertRow>('registry_monitoring_alerts')
-        .where({ model_ref: modelRef, version, metric: alert.metric, status: 'open' })
+        .where({
+          model_ref: modelRef,
+          version,
+          metric: alert.metric,
+          status: 'open',
+        })
         .first();
       const opened = toAlert(row!);
       await appendEvent(trx, {
@@ -353,7 +381,8 @@ export class MonitoringStore {
     const query = this.db<AlertRow>('registry_monitoring_alerts').where({
       model_ref: modelRef,
     });
-    if (options.version !== undefined) query.where({ version: options.version });
+    if (options.version !== undefined)
+      query.where({ version: options.version });
     if (options.status) query.where({ status: options.status });
     const rows = await query
       .orderByRaw("CASE WHEN status = 'open' THEN 0 ELSE 1 END")

@@ -44,7 +44,9 @@ export function createMonitoringNotices(deps: {
           await notifications.send({
             recipients: { type: 'entity', entityRef: owner },
             payload: {
-              title: `${alert.modelRef} v${alert.version}: ${describeAlert(alert)}`,
+              title: `${alert.modelRef} v${alert.version}: ${describeAlert(
+                alert,
+              )}`,
               description: `${alert.summary ?? 'Reported'}${
                 alert.source ? ` by ${alert.source}` : ''
               }; the alert stays open until the metric is back within its threshold.`,
@@ -67,7 +69,10 @@ export function createMonitoringNotices(deps: {
           });
         }
       } catch (error) {
-        logger.warn('model registry: could not send a monitoring notice', error as Error);
+        logger.warn(
+          'model registry: could not send a monitoring notice',
+          error as Error,
+        );
       }
     },
   };

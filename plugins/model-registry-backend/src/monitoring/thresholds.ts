@@ -5,7 +5,8 @@ import { MonitoringThreshold } from '@model-registry/plugin-model-registry-commo
 export const MONITORING_THRESHOLDS_ANNOTATION =
   'model-registry.io/monitoring-thresholds';
 
-const PART = /^\s*([A-Za-z0-9_.:-]{1,128})\s*(<=|<|>=|>)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
+const PART =
+  /^\s*([A-Za-z0-9_.:-]{1,128})\s*(<=|<|>=|>)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/i;
 
 /**
  * The thresholds of the annotation, e.g. `drift_score <= 0.3, live_accuracy >= 0.9`:

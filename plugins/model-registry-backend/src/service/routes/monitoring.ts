@@ -47,7 +47,10 @@ function checkObservations(observations: MonitoringObservationInput[]) {
 export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
   const { store, access, frame } = ctx;
 
-  async function thresholdsOf(modelRef: string, credentials: BackstageCredentials) {
+  async function thresholdsOf(
+    modelRef: string,
+    credentials: BackstageCredentials,
+  ) {
     const entity = await access.requireReadable(modelRef, credentials);
     return effectiveThresholds(
       await store.monitoring.apiThresholds(modelRef),
@@ -55,7 +58,10 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
     );
   }
 
-  async function modelMonitoring(modelRef: string, credentials: BackstageCredentials) {
+  async function modelMonitoring(
+    modelRef: string,
+    credentials: BackstageCredentials,
+  ) {
     return {
       modelRef,
       thresholds: await thresholdsOf(modelRef, credentials),
@@ -65,7 +71,9 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
 
   async function notify(
     modelRef: string,
-    change: Parameters<NonNullable<RouteContext['monitoringNotices']>['alertsChanged']>[0],
+    change: Parameters<
+      NonNullable<RouteContext['monitoringNotices']>['alertsChanged']
+    >[0],
   ) {
     if (!ctx.monitoringNotices) return;
     if (change.opened.length === 0 && change.resolved.length === 0) return;
@@ -123,7 +131,9 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
       const series = await store.monitoring.series(modelRef, version, {
         metric: req.query.metric,
         limit:
-          req.query.limit === undefined ? DEFAULT_POINTS : Number(req.query.limit),
+          req.query.limit === undefined
+            ? DEFAULT_POINTS
+            : Number(req.query.limit),
       });
       res.json({
         modelRef,
@@ -142,43 +152,46 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
     res.json(await modelMonitoring(modelRef, credentials));
   });
 
-  router.put('/models/:namespace/:name/monitoring/thresholds', async (req, res) => {
-    const { thresholds } = req.body;
-    const result = await frame.mutateModel(
-      req,
-      'monitoring.thresholds',
-      { thresholds },
-      async ({ modelRef, credentials }) => {
-        await access.authorize(
-          modelMonitoringConfigurePermission,
-          modelRef,
-          credentials,
-        );
-        const seen = new Set<string>();
-        thresholds.forEach((t, i) => {
-          if (t.min === undefined && t.max === undefined) {
-            throw new InputError(`thresholds[${i}]: needs min, max or both`);
-          }
-          if (t.min !== undefined && t.max !== undefined && t.min > t.max) {
-            throw new InputError(`thresholds[${i}].min: is above max`);
-          }
-          if (seen.has(t.metric)) {
-            throw new InputError(
-              `thresholds[${i}].metric: ${t.metric} is named twice`,
-            );
-          }
-          seen.add(t.metric);
-        });
-        await store.monitoring.setThresholds(
-          modelRef,
-          thresholds,
-          actorOf(credentials),
-        );
-        return modelMonitoring(modelRef, credentials);
-      },
-    );
-    res.json(result);
-  });
+  router.put(
+    '/models/:namespace/:name/monitoring/thresholds',
+    async (req, res) => {
+      const { thresholds } = req.body;
+      const result = await frame.mutateModel(
+        req,
+        'monitoring.thresholds',
+        { thresholds },
+        async ({ modelRef, credentials }) => {
+          await access.authorize(
+            modelMonitoringConfigurePermission,
+            modelRef,
+            credentials,
+          );
+          const seen = new Set<string>();
+          thresholds.forEach((t, i) => {
+            if (t.min === undefined && t.max === undefined) {
+              throw new InputError(`thresholds[${i}]: needs min, max or both`);
+            }
+            if (t.min !== undefined && t.max !== undefined && t.min > t.max) {
+              throw new InputError(`thresholds[${i}].min: is above max`);
+            }
+            if (seen.has(t.metric)) {
+              throw new InputError(
+                `thresholds[${i}].metric: ${t.metric} is named twice`,
+              );
+            }
+            seen.add(t.metric);
+          });
+          await store.monitoring.setThresholds(
+            modelRef,
+            thresholds,
+            actorOf(credentials),
+          );
+          return modelMonitoring(modelRef, credentials);
+        },
+      );
+      res.json(result);
+    },
+  );
 
   /** The model ref of an Alertmanager `model` label: `x`, `ns/x` or a full ref. */
   function modelOfLabel(label: string) {
@@ -238,7 +251,10 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
             continue;
           }
           const version = await versionOfLabel(modelRef, labels.version);
-          if (version === undefined || !(await store.getVersion(modelRef, version))) {
+          if (
+            version === undefined ||
+            !(await store.getVersion(modelRef, version))
+          ) {
             skip(
               `${modelRef} has no version ${labels.version ?? 'in production'}`,
             );
@@ -254,10 +270,12 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
             {
               metric,
               firing: alert.status !== 'resolved',
-              ...(alert.annotations?.value !== undefined && Number.isFinite(value)
+              ...(alert.annotations?.value !== undefined &&
+              Number.isFinite(value)
                 ? { value }
                 : {}),
-              summary: alert.annotations?.summary ?? alert.annotations?.description,
+              summary:
+                alert.annotations?.summary ?? alert.annotations?.description,
               source: 'alertmanager',
               at: Number.isNaN(at) ? new Date() : new Date(at),
             },
