@@ -269,14 +269,16 @@ export class MonitoringStore {
   ): Promise<
     { opened?: MonitoringAlert; resolved?: MonitoringAlert } | undefined
   > {
-    const open = await trx<AlertRow>('registry_monitoring_alerts')
-      .where({
-        model_ref: modelRef,
-        version,
-        metric: alert.metric,
-        status: 'open',
-      })
-      .first();
+    const openAlert = () =>
+      trx<AlertRow>('registry_monitoring_alerts')
+        .where({
+          model_ref: modelRef,
+          version,
+          metric: alert.metric,
+          status: 'open',
+        })
+        .first();
+    const open = await openAlert();
     const value = alert.value ?? null;
     if (alert.firing && open) {
       await trx('registry_monitoring_alerts')
@@ -303,15 +305,7 @@ export class MonitoringStore {
         summary: alert.summary ?? null,
         opened_at: alert.at,
       });
-      const row = await trx<AlertRow>('registry_monitoring_alerts')
-        .where({
-          model_ref: modelRef,
-          version,
-          metric: alert.metric,
-          status: 'open',
-        })
-        .first();
-      const opened = toAlert(row!);
+      const opened = toAlert((await openAlert())!);
       await appendEvent(trx, {
         modelRef,
         version,

@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import {
   AuditorService,
   BackstageCredentials,
@@ -11,6 +12,8 @@ import { ModelAccess } from './ModelAccess';
 export type ModelTarget = {
   modelRef: string;
   credentials: BackstageCredentials;
+  /** The model's catalog entity, as the caller reads it (already fetched by the read check). */
+  entity: Entity;
 };
 
 /**
@@ -70,8 +73,8 @@ export function createMutationFrame(deps: {
       req.params.namespace,
       req.params.name,
     );
-    await access.requireReadable(modelRef, credentials);
-    return { credentials, modelRef };
+    const entity = await access.requireReadable(modelRef, credentials);
+    return { credentials, modelRef, entity };
   }
 
   async function mutateModel<T>(
@@ -86,8 +89,8 @@ export function createMutationFrame(deps: {
       req.params.name,
     );
     return audited(req, actionType, { modelRef, ...meta }, async () => {
-      await access.requireReadable(modelRef, credentials);
-      return fn({ modelRef, credentials });
+      const entity = await access.requireReadable(modelRef, credentials);
+      return fn({ modelRef, credentials, entity });
     });
   }
 
@@ -108,8 +111,8 @@ export function createMutationFrame(deps: {
       actionType,
       { modelRef, ...meta, actor: actorOf(credentials), via: caller.action },
       async () => {
-        await access.requireReadable(modelRef, credentials);
-        return fn({ modelRef, credentials });
+        const entity = await access.requireReadable(modelRef, credentials);
+        return fn({ modelRef, credentials, entity });
       },
     );
   }

@@ -1,11 +1,9 @@
 import express from 'express';
 import { createMlflowRouter } from '../mlflow/createMlflowRouter';
 import { createOpenApiRouter, spec } from '../schema/openapi';
-import { catalogAsPluginForServices } from './catalogAsPluginForServices';
-import { createMutationFrame } from './mutationFrame';
-import { ModelAccess } from './ModelAccess';
+import { createRouteContext } from './createRouteContext';
 import { requestBodyGuards } from './requestBodyGuards';
-import { RouteContext, RouterOptions } from './RouteContext';
+import { RouterOptions } from './RouteContext';
 import { addAliasRoutes } from './routes/aliases';
 import { addEntityProviderRoutes } from './routes/entityProvider';
 import { addHistoryRoutes } from './routes/history';
@@ -29,25 +27,7 @@ export type { RouterOptions } from './RouteContext';
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const catalog = options.auth
-    ? catalogAsPluginForServices(
-        options.catalog,
-        options.auth,
-        await options.auth.getOwnServiceCredentials(),
-        options.catalogApi,
-      )
-    : options.catalog;
-  const access = new ModelAccess(catalog, options.permissions);
-  const ctx: RouteContext = {
-    ...options,
-    catalog,
-    access,
-    frame: createMutationFrame({
-      httpAuth: options.httpAuth,
-      auditor: options.auditor,
-      access,
-    }),
-  };
+  const ctx = await createRouteContext(options);
   const api = await createOpenApiRouter({
     // the body is parsed by requestBodyGuards, in front of this router
     middleware: [specRequestRules(spec as any)],

@@ -1,5 +1,8 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   AlertmanagerResult,
@@ -47,24 +50,18 @@ function checkObservations(observations: MonitoringObservationInput[]) {
 export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
   const { store, access, frame } = ctx;
 
-  async function thresholdsOf(
-    modelRef: string,
-    credentials: BackstageCredentials,
-  ) {
-    const entity = await access.requireReadable(modelRef, credentials);
+  /** The thresholds in force, from the API and the entity the read check fetched. */
+  async function thresholdsOf(modelRef: string, entity: Entity) {
     return effectiveThresholds(
       await store.monitoring.apiThresholds(modelRef),
       entity,
     );
   }
 
-  async function modelMonitoring(
-    modelRef: string,
-    credentials: BackstageCredentials,
-  ) {
+  async function modelMonitoring(modelRef: string, entity: Entity) {
     return {
       modelRef,
-      thresholds: await thresholdsOf(modelRef, credentials),
+      thresholds: await thresholdsOf(modelRef, entity),
       openAlerts: await store.monitoring.alerts(modelRef, { status: 'open' }),
     };
   }
@@ -92,14 +89,14 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
         req,
         'monitoring.report',
         { version, observations: observations?.length },
-        async ({ modelRef, credentials }) => {
+        async ({ modelRef, credentials, entity }) => {
           await access.authorize(
             modelMonitoringReportPermission,
             modelRef,
             credentials,
           );
           checkObservations(observations);
-          const thresholds = await thresholdsOf(modelRef, credentials);
+          const thresholds = await thresholdsOf(modelRef, entity);
           return {
             modelRef,
             changes: await store.monitoring.report(
@@ -120,14 +117,14 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
   router.get(
     '/models/:namespace/:name/versions/:version/monitoring',
     async (req, res) => {
-      const { modelRef, credentials } = await frame.readableModel(req);
+      const { modelRef, entity } = await frame.readableModel(req);
       const version = Number(req.params.version);
       if (!(await store.getVersion(modelRef, version))) {
         throw new NotFoundError(
           `version ${version} of ${modelRef} does not exist`,
         );
       }
-      const thresholds = await thresholdsOf(modelRef, credentials);
+      const thresholds = await thresholdsOf(modelRef, entity);
       const series = await store.monitoring.series(modelRef, version, {
         metric: req.query.metric,
         limit:
@@ -148,8 +145,8 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
   );
 
   router.get('/models/:namespace/:name/monitoring', async (req, res) => {
-    const { modelRef, credentials } = await frame.readableModel(req);
-    res.json(await modelMonitoring(modelRef, credentials));
+    const { modelRef, entity } = await frame.readableModel(req);
+    res.json(await modelMonitoring(modelRef, entity));
   });
 
   router.put(
@@ -160,7 +157,7 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
         req,
         'monitoring.thresholds',
         { thresholds },
-        async ({ modelRef, credentials }) => {
+        async ({ modelRef, credentials, entity }) => {
           await access.authorize(
             modelMonitoringConfigurePermission,
             modelRef,
@@ -186,7 +183,7 @@ export function addMonitoringRoutes(router: RegistryRouter, ctx: RouteContext) {
             thresholds,
             actorOf(credentials),
           );
-          return modelMonitoring(modelRef, credentials);
+          return modelMonitoring(modelRef, entity);
         },
       );
       res.json(result);
