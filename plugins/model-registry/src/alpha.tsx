@@ -19,7 +19,7 @@ import PromotionRequestsIcon from '@material-ui/icons/HowToVote';
 import WebhooksIcon from '@material-ui/icons/Http';
 import { modelRegistryApiRef } from './api';
 
-const isModel = 'kind:mlmodel';
+const isModel = { kind: 'mlmodel' };
 
 /** The route of the Models page in the new frontend system. @alpha */
 export const modelsPageRouteRef = createRouteRef();
@@ -91,7 +91,7 @@ const versionsContent = EntityContentBlueprint.make({
     title: 'Versions',
     filter: isModel,
     loader: () =>
-      import('./components/VersionsContent').then(m => <m.VersionsContent />),
+      import('./components/VersionsTab').then(m => <m.VersionsTab />),
   },
 });
 
@@ -131,7 +131,7 @@ const historyContent = EntityContentBlueprint.make({
 const componentModelsCard = EntityCardBlueprint.make({
   name: 'component-models',
   params: {
-    filter: 'kind:component',
+    filter: { kind: 'component' },
     loader: () =>
       import('./components/ComponentModelsCard').then(m => (
         <m.ComponentModelsCard />

@@ -88,7 +88,7 @@ export const EntityModelCard = entityComponent('EntityModelCard', () =>
 /** The versions table with promotion controls, for an MLModel "Versions" tab. @public */
 export const EntityModelVersionsContent = entityComponent(
   'EntityModelVersionsContent',
-  () => import('./components/VersionsContent').then(m => m.VersionsContent),
+  () => import('./components/VersionsTab').then(m => m.VersionsTab),
 );
 
 /** The lineage graph, for an MLModel "Lineage" tab. @public */
