@@ -53,7 +53,8 @@ export type PermissionDecider = (
 /**
  * Renders a component of the plugin in a test app: the registry client pointed at msw, the
  * app config (default: empty, so the default stage rules), a permission API, the entity of
- * an entity page when given, the catalog's entity route mounted, and any further APIs.
+ * an entity page when given, the catalog's entity route mounted, any further APIs, and the
+ * URL to start at.
  */
 export function renderWithRegistry(
   element: ReactElement,
@@ -62,6 +63,8 @@ export function renderWithRegistry(
     config?: object;
     permission?: PermissionDecider;
     apis?: ApiPair[];
+    /** The URL the test app starts at (default `/`). */
+    routeEntries?: string[];
   } = {},
 ) {
   const decide = options.permission ?? (() => AuthorizeResult.ALLOW);
@@ -82,6 +85,9 @@ export function renderWithRegistry(
         element
       )}
     </TestApiProvider>,
-    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      routeEntries: options.routeEntries,
+    },
   );
 }
