@@ -1,9 +1,9 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import { catalogApiModule } from './modules/catalogApi';
 import { navModule } from './modules/nav';
-import { homeModule } from './modules/home';
 import { signInModule } from './modules/signIn';
 
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule, signInModule],
+  features: [catalogPlugin, catalogApiModule, navModule, signInModule],
 });

@@ -1,5 +1,6 @@
 import {
   ApiBlueprint,
+  AppRootElementBlueprint,
   createFrontendPlugin,
   createRouteRef,
   PageBlueprint,
@@ -13,11 +14,13 @@ import {
   createFormField,
   FormFieldBlueprint,
 } from '@backstage/plugin-scaffolder-react/alpha';
-import { ModelRegistryClient } from '@model-registry/plugin-model-registry-common';
+import { ReactRouterV6PageRouter } from '@backstage/frontend-adapter-react-router-v6';
 import ModelTrainingIcon from '@material-ui/icons/Memory';
 import PromotionRequestsIcon from '@material-ui/icons/HowToVote';
 import WebhooksIcon from '@material-ui/icons/Http';
 import { modelRegistryApiRef } from './api';
+import { PrefetchingModelRegistryClient } from './api/PrefetchingModelRegistryClient';
+import { ModelPagePrefetch } from './components/ModelPagePrefetch';
 
 const isModel = { kind: 'mlmodel' };
 
@@ -30,8 +33,17 @@ const api = ApiBlueprint.make({
       api: modelRegistryApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
-        new ModelRegistryClient({ discoveryApi, fetchApi }),
+        new PrefetchingModelRegistryClient({ discoveryApi, fetchApi }),
     }),
+});
+
+/**
+ * Starts a model overview's registry requests from the URL, in parallel with the catalog's
+ * entity request (see ModelPagePrefetch).
+ */
+const modelPagePrefetch = AppRootElementBlueprint.make({
+  name: 'model-page-prefetch',
+  params: { element: <ModelPagePrefetch /> },
 });
 
 const modelsPage = PageBlueprint.make({
@@ -40,7 +52,12 @@ const modelsPage = PageBlueprint.make({
     title: 'Models',
     icon: <ModelTrainingIcon />,
     routeRef: modelsPageRouteRef,
-    loader: () => import('./components/ModelsPage').then(m => <m.ModelsPage />),
+    loader: () =>
+      import('./components/ModelsPage').then(m => (
+        <ReactRouterV6PageRouter>
+          <m.ModelsPage />
+        </ReactRouterV6PageRouter>
+      )),
   },
 });
 
@@ -56,7 +73,9 @@ const promotionRequestsPage = PageBlueprint.make({
     routeRef: promotionRequestsRouteRef,
     loader: () =>
       import('./components/PromotionRequests').then(m => (
-        <m.PromotionRequestsPage />
+        <ReactRouterV6PageRouter>
+          <m.PromotionRequestsPage />
+        </ReactRouterV6PageRouter>
       )),
   },
 });
@@ -72,7 +91,11 @@ const webhooksPage = PageBlueprint.make({
     icon: <WebhooksIcon />,
     routeRef: webhooksRouteRef,
     loader: () =>
-      import('./components/WebhooksPage').then(m => <m.WebhooksPage />),
+      import('./components/WebhooksPage').then(m => (
+        <ReactRouterV6PageRouter>
+          <m.WebhooksPage />
+        </ReactRouterV6PageRouter>
+      )),
   },
 });
 
@@ -165,6 +188,7 @@ export default createFrontendPlugin({
   info: { packageJson: () => import('../package.json') },
   extensions: [
     api,
+    modelPagePrefetch,
     modelsPage,
     promotionRequestsPage,
     webhooksPage,

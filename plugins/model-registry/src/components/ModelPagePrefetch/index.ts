@@ -1,0 +1,1 @@
+export { ModelPagePrefetch, modelOfOverviewPath } from './ModelPagePrefetch';
