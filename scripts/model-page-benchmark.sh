@@ -5,7 +5,11 @@
 # (packages/app/e2e-bench/modelPage.bench.ts). Prints figures; docs/benchmarks.md keeps them.
 #
 #   BOOTSTRAP_SKIP_INSTALL=1 scripts/bootstrap.sh scripts/model-page-benchmark.sh \
-#     [--db sqlite|postgres] [--models N] [--versions N]
+#     [--db sqlite|postgres] [--target production|dev] [--models N] [--versions N]
+#
+# --target production (the default): the app is built for production (yarn workspace app
+# build) and served by the backend on :7007, as Backstage is deployed. --target dev: the
+# development servers (`yarn start app` on :3000).
 #
 # --db sqlite (the default): every plugin on SQLite files, as in `make start`.
 # --db postgres: every plugin on PostgreSQL, as in production (BENCH_POSTGRES_URL, a superuser
@@ -18,9 +22,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 models=1000
 versions=100
 db=sqlite
+target=production
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db="$2"; shift 2 ;;
+    --target) target="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     --versions) versions="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -74,6 +80,12 @@ export APP_CONFIG_catalog_locations="$(
 ]
 JSON
 )"
-export BENCH_VERSIONS="$versions" BENCH_DB="$db"
+case "$target" in
+  production) yarn workspace app build >/dev/null ;;
+  dev) ;;
+  *) echo "--target must be production or dev" >&2; exit 2 ;;
+esac
+
+export BENCH_VERSIONS="$versions" BENCH_DB="$db" BENCH_TARGET="$target"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 yarn playwright test -c playwright.bench.config.ts
