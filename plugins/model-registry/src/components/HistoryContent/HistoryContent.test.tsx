@@ -3,7 +3,7 @@ import {
   DEFAULT_STAGE_RULES,
   HistoryEntry,
 } from '@model-registry/plugin-model-registry-common';
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { REGISTRY as BASE } from '../../testing/fixtures';
 import {
@@ -145,15 +145,19 @@ describe('HistoryContent', () => {
     expect(items[2]).toHaveTextContent(
       'service external:ci-pipeline registered version 6',
     );
-    expect(within(items[2]).queryByRole('link')).not.toBeInTheDocument();
+    expect(
+      within(items[2]).queryByRole('link', { name: /ci-pipeline/ }),
+    ).not.toBeInTheDocument();
     expect(items[2]).not.toHaveTextContent('Why:');
 
     expect(screen.getByRole('status')).toHaveTextContent('Showing 3 entries');
 
     fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
-    expect(
-      await screen.findByText(/archived version 4 \(was in production\)/),
-    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(within(list).getAllByRole('listitem')[3]).toHaveTextContent(
+        'archived version 4 (was in production)',
+      ),
+    );
     expect(requests).toHaveLength(2);
     expect(requests[1].searchParams.get('cursor')).toBe('c1');
     expect(requests[1].searchParams.get('limit')).toBe('50');
@@ -164,6 +168,44 @@ describe('HistoryContent', () => {
     expect(screen.getByRole('status')).toHaveTextContent(
       'Showing 4 entries (all)',
     );
+  });
+
+  it("links each version it names to that version's page", async () => {
+    serve({
+      '': {
+        items: [
+          ...page1,
+          entry(4, { action: 'version.delete', version: 3, before: {} }),
+        ],
+      },
+    });
+    await render();
+    const list = await screen.findByRole('list', { name: 'Model history' });
+    const items = within(list).getAllByRole('listitem');
+    const href = (n: number) =>
+      `/catalog/default/mlmodel/fraud-detector/versions/${n}`;
+    // the promoted version and the one it archived
+    expect(
+      within(items[0]).getByRole('link', { name: 'Version 5' }),
+    ).toHaveAttribute('href', href(5));
+    expect(
+      within(items[0]).getByRole('link', { name: 'Version 4' }),
+    ).toHaveAttribute('href', href(4));
+    // an alias move: both ends
+    expect(
+      within(items[1]).getByRole('link', { name: 'Version 4' }),
+    ).toHaveAttribute('href', href(4));
+    expect(
+      within(items[1]).getByRole('link', { name: 'Version 5' }),
+    ).toHaveAttribute('href', href(5));
+    expect(
+      within(items[2]).getByRole('link', { name: 'Version 6' }),
+    ).toHaveAttribute('href', href(6));
+    // a deleted version is named, not linked
+    expect(items[3]).toHaveTextContent('alice deleted version 3');
+    expect(
+      within(items[3]).queryByRole('link', { name: 'Version 3' }),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the error of a failed "Load more" and keeps the entries', async () => {

@@ -2,6 +2,7 @@ import { ReactNode, useState } from 'react';
 import {
   EmptyState,
   InfoCard,
+  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
@@ -32,7 +33,8 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { useModelRef } from '../../hooks/useModelRef';
 import { useStageRules } from '../../hooks/useStageRules';
-import { describeAction } from './describeAction';
+import { useModelLinks } from '../../links/modelLinks';
+import { describeActionParts } from './describeAction';
 import { absoluteTime, relativeTime } from './historyTime';
 import { errorTitle } from '../errors';
 
@@ -78,6 +80,34 @@ function Actor(props: { actor: string }) {
   }
 }
 
+/**
+ * What an entry did, in words, with each version it names a link to that version's page
+ * (a deleted version is named, not linked).
+ */
+function ActionWords(props: { entry: HistoryEntry; rules: StageRules }) {
+  const { entry, rules } = props;
+  const { versionHref } = useModelLinks();
+  const deleted = entry.action === 'version.delete' ? entry.version : undefined;
+  return (
+    <>
+      {describeActionParts(entry, rules).map((part, i) => {
+        if (typeof part === 'string') return part;
+        if (part.version === deleted) return String(part.version);
+        return (
+          <Link
+            key={i}
+            to={versionHref(entry.modelRef, part.version)}
+            aria-label={`Version ${part.version}`}
+            title={`Open version ${part.version}`}
+          >
+            {part.version}
+          </Link>
+        );
+      })}
+    </>
+  );
+}
+
 function Entry(props: { entry: HistoryEntry; rules: StageRules }) {
   const { entry, rules } = props;
   const classes = useStyles();
@@ -109,7 +139,8 @@ function Entry(props: { entry: HistoryEntry; rules: StageRules }) {
       <ListItemText
         primary={
           <>
-            <Actor actor={entry.actor} /> {describeAction(entry, rules)}
+            <Actor actor={entry.actor} />{' '}
+            <ActionWords entry={entry} rules={rules} />
           </>
         }
         secondary={secondary}

@@ -5,6 +5,7 @@ import {
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
 import {
+  Box,
   Checkbox,
   DialogContentText,
   FormControlLabel,
@@ -16,7 +17,8 @@ import useAsync from 'react-use/esm/useAsync';
 import { ModelRegistryApi } from '../../api';
 import { PermissionState } from '../../hooks/useRegistryPermissions';
 import { ConfirmDialog, useSubmit } from '../ConfirmDialog';
-import { GateChecklist, MetricComparison } from './GateChecklist';
+import { VersionComparison } from '../CompareVersions';
+import { GateChecklist } from './GateChecklist';
 
 /**
  * How a version is to enter a stage: `direct` (a stage without approvals), `request` (open
@@ -39,6 +41,48 @@ export function stageMoveLabel(move: StageMove, rules: StageRules) {
 
 function plural(n: number, word: string) {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The version being promoted beside the one in the stage now: metrics against it, with the
+ * best marked, and the params and tags that differ.
+ */
+function ProductionComparison(props: {
+  version: ModelVersion;
+  current?: ModelVersion;
+  stage: string;
+  initialStage?: string;
+}) {
+  const { version, current, stage } = props;
+  if (!current || current.version === version.version) {
+    return (
+      <Box mb={2}>
+        <Typography variant="subtitle2" component="h3">
+          Comparison
+        </Typography>
+        <Typography variant="body2">
+          No version is in {stage} now to compare with.
+        </Typography>
+      </Box>
+    );
+  }
+  return (
+    <Box
+      mb={2}
+      component="section"
+      aria-label={`Comparison with v${current.version}`}
+    >
+      <Typography variant="subtitle2" component="h3" gutterBottom>
+        Against v{current.version}, in {stage} now
+      </Typography>
+      <VersionComparison
+        versions={[version, current]}
+        baseline={current.version}
+        initialStage={props.initialStage}
+        parts={['metrics', 'params', 'tags']}
+      />
+    </Box>
+  );
 }
 
 /**
@@ -172,10 +216,11 @@ export function StageDialog(props: {
         <>
           <GateChecklist check={context.value.gates} />
           {stageRules.singleOccupancyStages.includes(move.stage) && (
-            <MetricComparison
+            <ProductionComparison
               version={version}
               current={context.value.current}
               stage={move.stage}
+              initialStage={stageRules.stages[0]}
             />
           )}
           {failing && props.overrideGates.allowed && (

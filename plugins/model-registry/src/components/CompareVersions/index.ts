@@ -1,0 +1,2 @@
+export { CompareVersions } from './CompareVersions';
+export { VersionComparison } from './VersionComparison';

@@ -1,0 +1,1 @@
+export { VersionPage } from './VersionPage';
