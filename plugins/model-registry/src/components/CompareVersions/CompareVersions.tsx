@@ -44,7 +44,7 @@ function CompareProblem(props: { message: string; versionsHref: string }) {
         defaultExpanded
         title="Cannot compare these versions"
       >
-        <Typography role="alert">{props.message}</Typography>
+        <Typography>{props.message}</Typography>
       </WarningPanel>
       <Box mt={2}>
         <Link to={props.versionsHref}>Back to the versions</Link>

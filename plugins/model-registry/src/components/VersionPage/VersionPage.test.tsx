@@ -395,5 +395,26 @@ describe('VersionPage', () => {
       wait,
     );
     expect(within(comparison).getByText('v4 (production)')).toBeInTheDocument();
+    // v5's auc against production's, the better one marked
+    expect(within(dialog).getByTestId('metric-auc-v5')).toHaveTextContent(
+      '0.9700★+0.03000',
+    );
+    expect(within(dialog).getByTestId('metric-auc-v4')).toHaveTextContent(
+      /^0\.9400$/,
+    );
+    // the params that differ between the two
+    const params = within(dialog).getByRole('table', {
+      name: 'Parameter comparison',
+    });
+    expect(
+      within(params).getByTestId('parameters-row-depth'),
+    ).toHaveTextContent('depth—4');
+    expect(
+      within(params).getByTestId('parameters-row-max_depth'),
+    ).toHaveTextContent('max_depth6—');
+    // the dialog leaves out the card and lineage of the full comparison
+    expect(
+      within(dialog).queryByRole('table', { name: 'Card sections' }),
+    ).toBeNull();
   });
 });

@@ -389,9 +389,7 @@ function HistoryCard(props: {
 function VersionNotFound(props: { message: string; versionsHref: string }) {
   return (
     <WarningPanel severity="error" defaultExpanded title="Version not found">
-      <Typography role="alert" paragraph>
-        {props.message}
-      </Typography>
+      <Typography paragraph>{props.message}</Typography>
       <Link to={props.versionsHref}>Back to the versions</Link>
     </WarningPanel>
   );
