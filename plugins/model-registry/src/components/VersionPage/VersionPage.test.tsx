@@ -2,7 +2,14 @@ import {
   HistoryEntry,
   LineageGraph,
 } from '@model-registry/plugin-model-registry-common';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import {
+  act,
+  fireEvent,
+  screen,
+  waitFor,
+  within,
+} from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { Route, Routes } from 'react-router-dom';
 import { fraudDetector, REGISTRY, version } from '../../testing/fixtures';
@@ -187,7 +194,7 @@ function serve() {
   return requests;
 }
 
-function render(path: string) {
+function render(path: string, apis: Array<readonly [unknown, unknown]> = []) {
   return renderWithRegistry(
     <Routes>
       <Route
@@ -195,7 +202,7 @@ function render(path: string) {
         element={<VersionsTab />}
       />
     </Routes>,
-    { entity: fraudDetector, routeEntries: [path] },
+    { entity: fraudDetector, routeEntries: [path], apis },
   );
 }
 
@@ -346,6 +353,40 @@ describe('VersionPage', () => {
     // a registration names no changes
     expect(items[2]).toHaveTextContent('registered version 5');
     expect(within(items[2]).queryByTestId('history-change')).toBeNull();
+  });
+
+  it('reloads the version and its history when the backend signals a change', async () => {
+    const requests = serve();
+    let stage = 'staging';
+    server.use(
+      http.get(`${MODEL}/versions/5`, () =>
+        HttpResponse.json({ ...v5, stage }),
+      ),
+    );
+    const listeners: Array<(m: object) => void> = [];
+    const signals = {
+      subscribe(channel: string, onMessage: (m: object) => void) {
+        if (channel === 'model-registry:mlmodel:default/fraud-detector') {
+          listeners.push(onMessage);
+        }
+        return { unsubscribe() {} };
+      },
+    };
+    await render(`${PAGE}/versions/5`, [[signalApiRef, signals]]);
+    expect(
+      await screen.findByText('Stage: staging', {}, wait),
+    ).toBeInTheDocument();
+    await screen.findByRole('list', { name: 'Version history' }, wait);
+    const historyLoads = () =>
+      requests.filter(u => u.includes('/history')).length;
+    expect(historyLoads()).toBe(1);
+    expect(listeners.length).toBeGreaterThan(0);
+    stage = 'production';
+    act(() => listeners.forEach(l => l({ type: 'stage', version: 5 })));
+    expect(
+      await screen.findByText('Stage: production', {}, wait),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(historyLoads()).toBe(2), wait);
   });
 
   it('says an unknown version is not there, with a link back to the versions', async () => {

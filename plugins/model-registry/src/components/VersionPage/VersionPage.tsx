@@ -9,6 +9,7 @@ import {
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import { useSignal } from '@backstage/plugin-signals-react';
 import {
   HistoryEntry,
   ModelVersion,
@@ -29,7 +30,7 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
-import { ReactNode, useMemo, useState } from 'react';
+import { ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -399,7 +400,7 @@ function VersionNotFound(props: { message: string; versionsHref: string }) {
  * One version's own page (`…/versions/3`): stage, aliases and status with the promotion
  * controls, where it comes from (artifact, run, commit as links), its signature, metrics,
  * params and tags, its card, its lineage with links to entities and model versions, and
- * its history with what each change changed.
+ * its history with what each change changed. It reloads when the backend signals a change.
  */
 export function VersionPage() {
   const { entity, entityRef, api } = useModelRef();
@@ -437,6 +438,18 @@ export function VersionPage() {
     ]);
     return { version, summary, openRequests: requests.items };
   }, [api, entityRef, number, hasApprovalStages]);
+
+  // The backend signals each change of the model: reload the version, lineage and history
+  // once per signal (the ref keeps the effect to the signal alone).
+  const { lastSignal } = useSignal(`model-registry:${entityRef}`);
+  const retryRef = useRef(state.retry);
+  retryRef.current = state.retry;
+  useEffect(() => {
+    if (lastSignal) {
+      setReload(r => r + 1);
+      retryRef.current();
+    }
+  }, [lastSignal]);
 
   const versionsHref = links.versionsHref(entityRef);
   if (number === undefined) {
