@@ -20,7 +20,7 @@ import {
   useModelLinks,
 } from '../../links/modelLinks';
 import { errorTitle } from '../errors';
-import { directLinksOf, LineageLink } from '../VersionPage/lineageInputs';
+import { directLinksOf, LineageLink } from '../VersionPage/lineageLinks';
 import { parseCompareQuery } from './parseCompareQuery';
 import { VersionComparison } from './VersionComparison';
 

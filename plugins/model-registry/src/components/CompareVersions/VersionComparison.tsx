@@ -21,7 +21,7 @@ import {
   cardSectionText,
   cardSectionTitle,
 } from '../VersionPage/cardSections';
-import { LineageLink } from '../VersionPage/lineageInputs';
+import { LineageLink } from '../VersionPage/lineageLinks';
 import { LineageLinkView } from '../VersionPage/LineageLinkView';
 import { bestValue, lowerIsBetter } from './metricDirection';
 

@@ -2,7 +2,7 @@ import { Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { useModelLinks } from '../../links/modelLinks';
 import { UriLink } from '../UriLink';
-import { LineageLink, lineageLinkLabel } from './lineageInputs';
+import { LineageLink, lineageLinkLabel } from './lineageLinks';
 
 /**
  * The target of a lineage link as a link: the catalog page of an entity, the page of a

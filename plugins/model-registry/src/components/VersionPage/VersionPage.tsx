@@ -50,7 +50,7 @@ import {
   cardSectionTitle,
 } from './cardSections';
 import { fieldChangesOf } from './historyChanges';
-import { directLinksOf } from './lineageInputs';
+import { directLinksOf } from './lineageLinks';
 import { LineageLinkView } from './LineageLinkView';
 import { signatureSections } from './signatureSections';
 import { commitUrlOf } from './sourceLinks';
