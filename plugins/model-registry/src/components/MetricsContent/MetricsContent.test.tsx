@@ -9,6 +9,17 @@ import {
 } from '../../testing/renderWithRegistry';
 import { MetricsContent } from './MetricsContent';
 
+// jsdom lays nothing out: give the charts the size ResponsiveContainer would measure.
+jest.mock('recharts', () => {
+  const actual = jest.requireActual('recharts');
+  const react = jest.requireActual('react');
+  return {
+    ...actual,
+    ResponsiveContainer: (props: { children: any }) =>
+      react.cloneElement(props.children, { width: 800, height: 240 }),
+  };
+});
+
 const MODEL = `${BASE}/models/default/fraud-detector`;
 
 const entity: Entity = {
@@ -22,19 +33,21 @@ function version(
   v: number,
   stage: string,
   metrics: Record<string, number>,
+  aliases: string[] = [],
 ): ModelVersion {
+  const day = String(1 + (v % 28)).padStart(2, '0');
   return {
     modelRef: 'mlmodel:default/fraud-detector',
     version: v,
     status: 'ready',
     stage,
-    aliases: [],
+    aliases,
     source: `s3://acme-models/fraud-detector/v${v}/model`,
     metrics,
     params: {},
     tags: {},
     createdBy: 'user:default/alice',
-    createdAt: '2026-07-01T10:00:00.000Z',
+    createdAt: `2026-07-${day}T10:00:00.000Z`,
     updatedBy: 'user:default/alice',
     updatedAt: '2026-07-01T10:00:00.000Z',
     stageUpdatedAt: '2026-07-01T10:00:00.000Z',
@@ -45,8 +58,8 @@ const versions = [
   version(1, 'archived', { auc: 0.9, loss: 0.5 }),
   version(2, 'archived', { auc: 0.93 }),
   version(3, 'none', {}),
-  version(4, 'production', { auc: 0.95, loss: 0.3 }),
-  version(5, 'staging', { auc: 0.96, recall: 0.8 }),
+  version(4, 'production', { auc: 0.95, loss: 0.3 }, ['champion']),
+  version(5, 'staging', { auc: 0.96, recall: 0.8 }, ['challenger']),
 ];
 
 const server = setupRegistryServer();
@@ -76,158 +89,163 @@ function serve(items: ModelVersion[]) {
   );
 }
 
-function render() {
-  return renderWithRegistry(<MetricsContent />, { entity });
+function render(annotations?: Record<string, string>) {
+  return renderWithRegistry(<MetricsContent />, {
+    entity: {
+      ...entity,
+      metadata: { ...entity.metadata, ...(annotations ? { annotations } : {}) },
+    },
+  });
 }
 
-async function chooseMetric(name: string) {
-  fireEvent.mouseDown(screen.getByRole('button', { name: /^Metric/ }));
-  fireEvent.click(await screen.findByRole('option', { name }));
+function charts() {
+  return screen
+    .getAllByRole('img', { name: /^Line chart of/, hidden: true })
+    .map(chart => chart.getAttribute('data-testid'));
+}
+
+function tableRows() {
+  const table = screen.getByRole('table', { name: 'Metrics by version' });
+  return within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map(r =>
+      within(r)
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    );
 }
 
 describe('MetricsContent', () => {
-  it('charts the most common metric over versions, production marked', async () => {
+  it('charts the key metrics of the annotation, production and aliases marked', async () => {
     serve(versions);
-    await render();
+    await render({ 'model-registry.io/key-metrics': 'loss, auc, not-recorded' });
 
-    const chart = await screen.findByRole('img', { name: /Line chart of auc/ });
+    const auc = await screen.findByRole('img', { name: /Line chart of auc/ });
+    expect(charts()).toEqual(['metric-chart-loss', 'metric-chart-auc']);
     expect(requests).toHaveLength(1);
     expect(Object.fromEntries(requests[0].searchParams)).toEqual({
-      limit: '100',
+      limit: '20',
       sort: 'version',
       order: 'desc',
     });
-    expect(screen.getByRole('button', { name: /^Metric auc/ })).toBeVisible();
-    expect(chart).toHaveAttribute(
+    expect(auc).toHaveAttribute(
       'aria-label',
       'Line chart of auc over 4 versions, from 0.9 at version 1 to 0.96 at version 5. ' +
         'Lowest 0.9 at version 1, highest 0.96 at version 5. Production version 4: 0.95.',
     );
 
     // One point per version with a value; the production one is a distinct marker.
-    const points = within(chart).getAllByTestId('point');
-    expect(points.map(p => p.querySelector('title')!.textContent)).toEqual([
+    expect(
+      within(auc)
+        .getAllByTestId('point')
+        .map(p => p.querySelector('title')!.textContent),
+    ).toEqual([
       'Version 1 (archived): auc = 0.9',
       'Version 2 (archived): auc = 0.93',
       'Version 5 (staging): auc = 0.96',
     ]);
-    const production = within(chart).getByTestId('serving-point');
-    expect(production.tagName.toLowerCase()).toBe('rect');
-    expect(production.querySelector('title')!.textContent).toBe(
-      'Version 4 (production): auc = 0.95',
-    );
-    expect(within(chart).getByTestId('legend')).toHaveTextContent(
-      /auc.*production/,
-    );
-
-    // Axes: versions on x, rounded values on y, both labelled.
     expect(
-      within(chart)
-        .getAllByTestId('x-tick')
-        .map(t => t.textContent),
-    ).toEqual(['v1', 'v2', 'v4', 'v5']);
-    const yTicks = within(chart)
-      .getAllByTestId('y-tick')
-      .map(t => Number(t.textContent));
-    expect(yTicks[0]).toBeLessThanOrEqual(0.9);
-    expect(yTicks[yTicks.length - 1]).toBeGreaterThanOrEqual(0.96);
-    expect(chart).toHaveTextContent('Version');
+      within(auc).getByTestId('serving-point').querySelector('title')!
+        .textContent,
+    ).toBe('Version 4 (production): auc = 0.95');
+    // Reference lines: the production version with its alias, the other aliased version.
+    expect(within(auc).getByText('production v4 · champion')).toBeInTheDocument();
+    expect(within(auc).getByText('challenger v5')).toBeInTheDocument();
+    // Versions on the x-axis.
+    expect(within(auc).getByText('v1')).toBeInTheDocument();
 
-    // The values, also as a table.
-    const table = screen.getByRole('table', { name: 'auc by version' });
-    const rows = within(table)
-      .getAllByRole('row')
-      .slice(1)
-      .map(r =>
-        within(r)
-          .getAllByRole('cell')
-          .map(c => c.textContent),
-      );
-    expect(rows).toEqual([
-      ['v1', 'archived', '0.9'],
-      ['v2', 'archived', '0.93'],
-      ['v3', 'none', '—'],
-      ['v4', 'production', '0.95'],
-      ['v5', 'staging', '0.96'],
+    // The numbers in a table, newest first, each version linking to its page.
+    expect(tableRows()).toEqual([
+      ['v5', 'staging', 'challenger', '6 Jul 2026', '—', '0.96'],
+      ['v4', 'production', 'champion', '5 Jul 2026', '0.3', '0.95'],
+      ['v3', 'none', '', '4 Jul 2026', '—', '—'],
+      ['v2', 'archived', '', '3 Jul 2026', '—', '0.93'],
+      ['v1', 'archived', '', '2 Jul 2026', '0.5', '0.9'],
     ]);
+    expect(screen.getByRole('link', { name: 'v4' })).toHaveAttribute(
+      'href',
+      '/catalog/default/mlmodel/fraud-detector/versions/4',
+    );
   });
 
-  it('switches metric with the select', async () => {
+  it('charts the most common metrics without the annotation, and the picker changes them', async () => {
     serve(versions);
     await render();
     await screen.findByRole('img', { name: /Line chart of auc/ });
+    expect(charts()).toEqual([
+      'metric-chart-auc',
+      'metric-chart-loss',
+      'metric-chart-recall',
+    ]);
 
-    await chooseMetric('loss');
-    const chart = await screen.findByRole('img', {
-      name: /Line chart of loss over 2 versions/,
-    });
-    expect(within(chart).getByTestId('serving-point')).toHaveTextContent(
-      'Version 4 (production): loss = 0.3',
-    );
-    expect(
-      screen.getByRole('table', { name: 'loss by version' }),
-    ).toBeInTheDocument();
-
-    await chooseMetric('recall');
-    const recall = await screen.findByRole('img', {
+    fireEvent.mouseDown(screen.getByRole('button', { name: /^Metrics/ }));
+    fireEvent.click(await screen.findByRole('option', { name: 'loss' }));
+    expect(charts()).toEqual(['metric-chart-auc', 'metric-chart-recall']);
+    fireEvent.click(screen.getByRole('option', { name: 'auc' }));
+    expect(charts()).toEqual(['metric-chart-recall']);
+    const recall = screen.getByRole('img', {
       name: /Line chart of recall over 1 version,.*No production version has a value\./,
+      hidden: true,
     });
     expect(within(recall).queryByTestId('serving-point')).toBeNull();
-    expect(within(recall).getByTestId('legend')).not.toHaveTextContent(
-      'production',
-    );
     expect(
       screen.getByText('The production version (v4) has no recall value.'),
     ).toBeInTheDocument();
+    // The last metric cannot be unchosen: a chart always remains.
+    fireEvent.click(screen.getByRole('option', { name: 'recall' }));
+    expect(charts()).toEqual(['metric-chart-recall']);
   });
 
-  it('charts the newest versions of a model with more than one page of them', async () => {
+  it('places versions by time on request', async () => {
+    serve(versions);
+    await render({ 'model-registry.io/key-metrics': 'auc' });
+    const auc = await screen.findByRole('img', { name: /Line chart of auc/ });
+    expect(within(auc).queryByText(/Jul 26/)).toBeNull();
+    fireEvent.click(screen.getByRole('radio', { name: 'By time' }));
+    expect(
+      within(screen.getByRole('img', { name: /Line chart of auc/ })).getAllByText(
+        /Jul 26/,
+      ).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('shows the newest page of versions and pages back and forth', async () => {
     serve(
-      Array.from({ length: 120 }, (_, i) =>
-        version(i + 1, i + 1 === 110 ? 'production' : 'none', {
+      Array.from({ length: 45 }, (_, i) =>
+        version(i + 1, i + 1 === 30 ? 'production' : 'none', {
           auc: 0.5 + (i + 1) / 1000,
         }),
       ),
     );
     await render();
 
-    const chart = await screen.findByRole('img', { name: /Line chart of auc/ });
-    expect(requests).toHaveLength(1);
-    expect(chart).toHaveAttribute(
-      'aria-label',
-      expect.stringMatching(
-        /^Line chart of auc over 100 versions, from 0\.521 at version 21 to 0\.62 at version 120\..*Production version 110: 0\.61\.$/,
-      ),
-    );
+    await screen.findByRole('img', { name: /Line chart of auc over 20 versions/ });
     expect(
-      screen.getByText('One metric across 100 versions (the newest 100)'),
+      screen.getByText(
+        '1 metric across versions v26–v45 (20 versions, older ones on the next page)',
+      ),
     ).toBeInTheDocument();
-    // A DOM query: role queries over a 100-row table cost seconds.
-    const versionCells = [
-      ...screen
-        .getByRole('table', { name: 'auc by version' })
-        .querySelectorAll('tbody tr'),
-    ].map(row => (row as HTMLTableRowElement).cells[0].textContent);
-    expect(versionCells).toHaveLength(100);
-    expect(versionCells[0]).toBe('v21');
-    expect(versionCells[99]).toBe('v120');
-    expect(versionCells).not.toContain('v20');
-    expect(
-      [...chart.querySelectorAll('[data-testid="x-tick"]')].map(
-        t => t.textContent,
-      ),
-    ).toEqual([
-      'v21',
-      'v31',
-      'v41',
-      'v51',
-      'v61',
-      'v71',
-      'v81',
-      'v91',
-      'v101',
-      'v111',
-    ]);
+    expect(tableRows()[0][0]).toBe('v45');
+    expect(screen.getByRole('button', { name: 'Newer versions' })).toBeDisabled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Older versions' }));
+    await screen.findByText(
+      '1 metric across versions v6–v25 (20 versions, older ones on the next page)',
+    );
+    expect(requests[1].searchParams.get('cursor')).toBe('20');
+    expect(tableRows().map(r => r[0])).toContain('v6');
+    expect(tableRows().map(r => r[0])).not.toContain('v26');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Older versions' }));
+    await screen.findByText('1 metric across versions v1–v5 (5 versions)');
+    expect(requests[2].searchParams.get('cursor')).toBe('40');
+    expect(screen.getByRole('button', { name: 'Older versions' })).toBeDisabled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Newer versions' }));
+    await screen.findByText(
+      '1 metric across versions v6–v25 (20 versions, older ones on the next page)',
+    );
   });
 
   it('says so when there are no versions', async () => {
@@ -237,6 +255,7 @@ describe('MetricsContent', () => {
     expect(
       screen.queryByRole('img', { name: /Line chart/ }),
     ).not.toBeInTheDocument();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
   });
 
   it('says so when no version has metrics', async () => {

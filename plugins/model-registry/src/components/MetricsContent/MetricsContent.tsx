@@ -2,16 +2,23 @@ import { useState } from 'react';
 import {
   EmptyState,
   InfoCard,
+  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { ModelVersion } from '@model-registry/plugin-model-registry-common';
 import {
   Box,
+  Button,
+  Checkbox,
   FormControl,
+  FormControlLabel,
+  Grid,
   InputLabel,
+  ListItemText,
   makeStyles,
   MenuItem,
+  Radio,
+  RadioGroup,
   Select,
   Table,
   TableBody,
@@ -22,44 +29,49 @@ import {
 } from '@material-ui/core';
 import { useModelRef } from '../../hooks/useModelRef';
 import { servingStageOf, useStageRules } from '../../hooks/useStageRules';
+import { useModelLinks } from '../../links/modelLinks';
+import { defaultMetrics } from '../../metrics/keyMetrics';
 import { errorTitle } from '../errors';
 import { formatValue } from './chartScale';
-import { MetricChart, MetricPoint } from './MetricChart';
-import { CHARTED_VERSIONS, useMetricVersions } from './useMetricVersions';
+import { MetricPoint } from './describeMetric';
+import { MetricAxis, MetricLineChart } from './MetricLineChart';
+import { useMetricVersions } from './useMetricVersions';
 
-const useStyles = makeStyles({
-  select: { minWidth: 240 },
-  table: { maxWidth: 480 },
-});
+const useStyles = makeStyles(theme => ({
+  select: { minWidth: 280 },
+  controls: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(2),
+  },
+  paging: { marginLeft: 'auto', display: 'flex', gap: theme.spacing(1) },
+}));
 
-/** The metric present in the most versions (ties: alphabetical). */
-function defaultMetric(versions: ModelVersion[], names: string[]) {
-  let best = names[0];
-  let bestCount = -1;
-  for (const name of names) {
-    const count = versions.filter(v => name in v.metrics).length;
-    if (count > bestCount) {
-      best = name;
-      bestCount = count;
-    }
-  }
-  return best;
-}
+/** How many metrics are charted by default when the entity names no key metrics. */
+const DEFAULT_METRIC_COUNT = 4;
 
 /**
- * The Metrics tab of an MLModel: one metric (chosen in a select) across the model's
- * newest versions as a line chart, the serving (production) version marked, with the values
- * in a table.
+ * The Metrics tab of an MLModel: the chosen metrics (default: the entity's key metrics, or
+ * the most common ones) as one full-width recharts line chart each, over a page of the
+ * model's newest versions, by version number or by time; the production version and the
+ * aliased versions are marked; older pages on demand; the numbers in a table, each version
+ * linking to its page.
  */
 export const MetricsContent = () => {
-  const { entityRef: modelRef, api } = useModelRef();
+  const { entity, entityRef: modelRef, api } = useModelRef();
   const servingStage = servingStageOf(useStageRules());
+  const links = useModelLinks();
   const classes = useStyles();
-  const [selected, setSelected] = useState<string | undefined>();
+  const [selected, setSelected] = useState<string[] | undefined>();
+  const [axis, setAxis] = useState<MetricAxis>('version');
   const {
     versions,
     metricNames: names,
-    truncated,
+    hasOlder,
+    hasNewer,
+    older,
+    newer,
     loading,
     error,
   } = useMetricVersions(api, modelRef);
@@ -84,95 +96,168 @@ export const MetricsContent = () => {
       </InfoCard>
     );
   }
+
+  const paging = (
+    <Box className={classes.paging}>
+      <Button size="small" disabled={!hasNewer} onClick={newer}>
+        Newer versions
+      </Button>
+      <Button size="small" disabled={!hasOlder} onClick={older}>
+        Older versions
+      </Button>
+    </Box>
+  );
+  const range = `v${versions[0].version}–v${
+    versions[versions.length - 1].version
+  }`;
+
   if (names.length === 0) {
     return (
-      <InfoCard title="Metrics">
+      <InfoCard title="Metrics" subheader={`Versions ${range}`}>
         <EmptyState
           missing="data"
           title="No metrics recorded"
           description={`None of the ${versions.length} versions has metrics. Register versions with metrics, or add them with PATCH …/versions/{version}.`}
         />
+        {paging}
       </InfoCard>
     );
   }
 
-  const metric =
-    selected && names.includes(selected)
-      ? selected
-      : defaultMetric(versions, names);
-  const points: MetricPoint[] = versions
-    .filter(v => Number.isFinite(v.metrics?.[metric]))
-    .map(v => ({
-      version: v.version,
-      value: v.metrics[metric],
-      stage: v.stage,
-    }));
+  const chosen = (
+    selected ?? defaultMetrics(entity, versions, DEFAULT_METRIC_COUNT)
+  ).filter(name => names.includes(name));
+  const metrics = chosen.length > 0 ? chosen : names.slice(0, 1);
+  const pointsOf = (metric: string): MetricPoint[] =>
+    versions
+      .filter(v => Number.isFinite(v.metrics?.[metric]))
+      .map(v => ({
+        version: v.version,
+        value: v.metrics[metric],
+        stage: v.stage,
+        aliases: v.aliases ?? [],
+        createdAt: v.createdAt,
+      }));
   const serving = servingStage
     ? versions.find(v => v.stage === servingStage)
     : undefined;
-  const selectId = 'model-metrics-metric';
+  const selectId = 'model-metrics-metrics';
 
   return (
     <InfoCard
       title="Metrics"
-      subheader={`One metric across ${versions.length} version${
+      subheader={`${metrics.length} metric${
+        metrics.length === 1 ? '' : 's'
+      } across versions ${range} (${versions.length} version${
         versions.length === 1 ? '' : 's'
-      }${truncated ? ` (the newest ${CHARTED_VERSIONS})` : ''}`}
+      }${hasOlder ? ', older ones on the next page' : ''})`}
     >
-      <Box mb={2}>
+      <Box mb={2} className={classes.controls}>
         <FormControl variant="outlined" size="small" className={classes.select}>
-          <InputLabel id={`${selectId}-label`}>Metric</InputLabel>
+          <InputLabel id={`${selectId}-label`}>Metrics</InputLabel>
           <Select
             labelId={`${selectId}-label`}
             id={selectId}
-            label="Metric"
-            value={metric}
-            onChange={e => setSelected(String(e.target.value))}
+            label="Metrics"
+            multiple
+            value={metrics}
+            renderValue={value => (value as string[]).join(', ')}
+            onChange={e => {
+              const value = e.target.value as string[];
+              if (value.length > 0) setSelected(value);
+            }}
           >
             {names.map(name => (
               <MenuItem key={name} value={name}>
-                {name}
+                <Checkbox
+                  size="small"
+                  checked={metrics.includes(name)}
+                  color="primary"
+                />
+                <ListItemText primary={name} />
               </MenuItem>
             ))}
           </Select>
         </FormControl>
-      </Box>
-      {points.length > 0 && (
-        <MetricChart
-          metric={metric}
-          points={points}
-          servingStage={servingStage}
-        />
-      )}
-      {serving && !points.some(p => p.stage === servingStage) && (
-        <Typography variant="body2" color="textSecondary">
-          The {servingStage} version ({`v${serving.version}`}) has no {metric}{' '}
-          value.
-        </Typography>
-      )}
-      <Box mt={2}>
-        <Table
-          size="small"
-          className={classes.table}
-          aria-label={`${metric} by version`}
+        <RadioGroup
+          row
+          aria-label="X axis"
+          value={axis}
+          onChange={e => setAxis(e.target.value as MetricAxis)}
         >
+          <FormControlLabel
+            value="version"
+            control={<Radio size="small" color="primary" />}
+            label="By version"
+          />
+          <FormControlLabel
+            value="time"
+            control={<Radio size="small" color="primary" />}
+            label="By time"
+          />
+        </RadioGroup>
+        {paging}
+      </Box>
+      <Grid container spacing={3}>
+        {metrics.map(metric => {
+          const points = pointsOf(metric);
+          return (
+            <Grid item xs={12} key={metric}>
+              <MetricLineChart
+                metric={metric}
+                points={points}
+                servingStage={servingStage}
+                axis={axis}
+              />
+              {serving && !points.some(p => p.stage === servingStage) && (
+                <Typography variant="body2" color="textSecondary">
+                  The {servingStage} version ({`v${serving.version}`}) has no{' '}
+                  {metric} value.
+                </Typography>
+              )}
+            </Grid>
+          );
+        })}
+      </Grid>
+      <Box mt={2}>
+        <Table size="small" aria-label="Metrics by version">
           <TableHead>
             <TableRow>
               <TableCell>Version</TableCell>
               <TableCell>Stage</TableCell>
-              <TableCell align="right">{metric}</TableCell>
+              <TableCell>Aliases</TableCell>
+              <TableCell>Registered</TableCell>
+              {metrics.map(metric => (
+                <TableCell key={metric} align="right">
+                  {metric}
+                </TableCell>
+              ))}
             </TableRow>
           </TableHead>
           <TableBody>
-            {versions.map(v => (
+            {[...versions].reverse().map(v => (
               <TableRow key={v.version}>
-                <TableCell>{`v${v.version}`}</TableCell>
-                <TableCell>{v.stage}</TableCell>
-                <TableCell align="right">
-                  {Number.isFinite(v.metrics?.[metric])
-                    ? formatValue(v.metrics[metric])
-                    : '—'}
+                <TableCell>
+                  <Link to={links.versionHref(modelRef, v.version)}>
+                    {`v${v.version}`}
+                  </Link>
                 </TableCell>
+                <TableCell>{v.stage}</TableCell>
+                <TableCell>{(v.aliases ?? []).join(', ')}</TableCell>
+                <TableCell title={new Date(v.createdAt).toLocaleString()}>
+                  {new Date(v.createdAt).toLocaleDateString('en-GB', {
+                    day: 'numeric',
+                    month: 'short',
+                    year: 'numeric',
+                  })}
+                </TableCell>
+                {metrics.map(metric => (
+                  <TableCell key={metric} align="right">
+                    {Number.isFinite(v.metrics?.[metric])
+                      ? formatValue(v.metrics[metric])
+                      : '—'}
+                  </TableCell>
+                ))}
               </TableRow>
             ))}
           </TableBody>
