@@ -40,6 +40,89 @@ function build(graph: LineageGraph, consumers: string[] = []) {
 }
 
 describe('buildLineageGraph', () => {
+  it('draws commits and runs as their own nodes with readable labels', () => {
+    const commit = 'https://example.com/acme/tabular-encoder/commit/4c123b1612dd';
+    const run = 'https://tracking.example.com/#/runs/272d1371c17149d4';
+    const { nodes } = build(
+      graphWith(
+        [
+          { id: `uri:${commit}`, type: 'uri', ref: commit, depth: -1 },
+          { id: `uri:${run}`, type: 'uri', ref: run, depth: -1 },
+        ],
+        [
+          { from: root, to: `uri:${commit}`, relation: 'builtFromCommit' },
+          { from: root, to: `uri:${run}`, relation: 'producedByRun' },
+        ],
+      ),
+    );
+    expect(nodes.find(n => n.ref === commit)).toMatchObject({
+      kind: 'commit',
+      label: 'acme/tabular-encoder @ 4c123b1',
+      caption: 'commit',
+      href: commit,
+      external: true,
+    });
+    expect(nodes.find(n => n.ref === run)).toMatchObject({
+      kind: 'run',
+      label: 'run 272d1371',
+      caption: 'training run',
+    });
+  });
+
+  it('marks inputs of a base model version as indirect, via that version, and links versions to their pages', () => {
+    const base = 'version:mlmodel:default/tabular-encoder@3';
+    const { nodes, edges } = buildLineageGraph({
+      graph: graphWith(
+        [
+          {
+            id: base,
+            type: 'version',
+            ref: 'mlmodel:default/tabular-encoder',
+            version: 3,
+            depth: -1,
+          },
+          {
+            id: 'entity:resource:default/accounts',
+            type: 'entity',
+            ref: 'resource:default/accounts',
+            depth: -2,
+          },
+        ],
+        [
+          { from: root, to: base, relation: 'fineTunedFrom' },
+          {
+            from: base,
+            to: 'entity:resource:default/accounts',
+            relation: 'trainedOn',
+          },
+        ],
+      ),
+      modelRef: 'mlmodel:default/fraud-detector',
+      consumers: [],
+      entityLink,
+      versionLink: (ref, version) => `/versions-of/${ref}/${version}`,
+    });
+    const byId = Object.fromEntries(nodes.map(n => [n.id, n]));
+    expect(byId[base]).toMatchObject({
+      label: 'tabular-encoder v3',
+      href: '/versions-of/mlmodel:default/tabular-encoder/3',
+    });
+    expect(byId[base].indirect).toBeUndefined();
+    expect(byId['entity:resource:default/accounts']).toMatchObject({
+      indirect: true,
+      via: 'tabular-encoder v3',
+      relation: 'trained on',
+    });
+    expect(
+      edges.map(e => [e.from, e.to, e.indirect]),
+    ).toEqual([
+      [base, root, false],
+      ['entity:resource:default/accounts', base, true],
+    ]);
+    // No drawn labels: they overlapped; the relation is in the node and its table row.
+    expect(edges.every(e => e.label === undefined)).toBe(true);
+  });
+
   it('draws inputs into the version and the version on to its consumers', () => {
     const { nodes, edges } = build(
       graphWith(
@@ -82,20 +165,23 @@ describe('buildLineageGraph', () => {
       {
         from: 'entity:resource:default/txns',
         to: root,
-        label: 'trained on, evaluated on',
         relation: 'trainedOn,evaluatedOn',
+        relationLabel: 'trained on, evaluated on',
+        indirect: false,
       },
       {
         from: root,
         to: 'entity:component:default/scorer',
-        label: 'served by',
         relation: 'servedBy',
+        relationLabel: 'served by',
+        indirect: false,
       },
       {
         from: root,
         to: 'entity:component:default/payments-api',
-        label: 'used by',
         relation: 'consumes',
+        relationLabel: 'used by',
+        indirect: false,
       },
     ]);
     const byId = Object.fromEntries(nodes.map(n => [n.id, n]));
@@ -142,7 +228,7 @@ describe('buildLineageGraph', () => {
         uris.map(ref => ({
           from: root,
           to: `uri:${ref}`,
-          relation: 'producedByRun' as const,
+          relation: 'trainedOn' as const,
         })),
       ),
     );

@@ -10,12 +10,17 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import { httpUrlOf } from '../links/httpUrl';
 import { RELATION_LABELS } from './relationLabels';
+import { labelOfUri, uriLabel } from './uriLabels';
+
+export { uriLabel };
 
 /** What a node stands for; it decides the node's shape and colours. */
 export type LineageNodeKind =
   | 'root'
   | 'version'
   | 'entity'
+  | 'commit'
+  | 'run'
   | 'uri'
   | 'consumer';
 
@@ -35,14 +40,26 @@ export type LineageNode = {
   side: 'upstream' | 'downstream' | 'root';
   /** How the node relates to its neighbour towards the root. */
   relation?: string;
+  /**
+   * An input of an input (what a base model version was trained on, its commit…), not of
+   * the selected version itself; `via` names the node it comes through.
+   */
+  indirect?: boolean;
+  via?: string;
   /** Internal path of the catalog page, or an external http(s) URL. */
   href?: string;
   external?: boolean;
 };
 
-/** An edge of the lineage graph as drawn, naming its relations. */
+/**
+ * An edge of the lineage graph as drawn. It names its relations but carries no drawn label
+ * (labels of neighbouring edges overlapped): the relation is written in the far node's
+ * caption and in the node table. `indirect` edges connect inputs of inputs.
+ */
 export type LineageEdge = DependencyGraphTypes.DependencyEdge<{
   relation: string;
+  relationLabel: string;
+  indirect: boolean;
 }>;
 
 const MAX_LABEL = 36;
@@ -71,19 +88,6 @@ function entityKind(ref: string) {
   }
 }
 
-/** The label of a URI: host and path, without the scheme. */
-export function uriLabel(uri: string): string {
-  try {
-    const url = new URL(uri);
-    const path = url.pathname.replace(/\/+$/, '');
-    const host = url.host || '';
-    const label = `${host}${path}${url.hash}`;
-    return label || uri;
-  } catch {
-    return uri;
-  }
-}
-
 /**
  * Turns the registry's lineage graph and the entity's consumers into nodes and edges laid
  * out left to right: inputs (datasets, base models, commits, runs) → version → downstream
@@ -94,13 +98,20 @@ export function buildLineageGraph(options: {
   modelRef: string;
   consumers: string[];
   entityLink: (ref: string) => string;
+  /** The page of a model's version; the entity page when not given. */
+  versionLink?: (ref: string, version: number) => string;
 }): { nodes: LineageNode[]; edges: LineageEdge[] } {
   const { graph, modelRef, consumers, entityLink } = options;
+  const versionLink =
+    options.versionLink ?? ((ref: string) => entityLink(ref));
   const upstream = UPSTREAM_LINEAGE_RELATIONS as string[];
   const nodes = new Map<string, LineageNode>();
   const edges = new Map<string, LineageEdge>();
   const depthOf = new Map(graph.nodes.map(n => [n.id, n.depth]));
   const relationTo = new Map<string, string>();
+  const relationsTo = new Map<string, Set<string>>();
+  // The neighbour one hop closer to the root, for "via …".
+  const towardsRoot = new Map<string, string>();
   const sideOf = (id: string): LineageNode['side'] => {
     const depth = depthOf.get(id) ?? 0;
     if (id === graph.root) return 'root';
@@ -116,21 +127,32 @@ export function buildLineageGraph(options: {
     const label = RELATION_LABELS[edge.relation] ?? edge.relation;
     const key = `${from}|${to}`;
     const existing = edges.get(key);
+    const indirect = edge.from !== graph.root && edge.to !== graph.root;
     if (existing) {
       // The graph is not a multigraph: one edge per pair, naming every relation.
-      if (!existing.label?.split(', ').includes(label)) {
-        existing.label = `${existing.label}, ${label}`;
+      if (!existing.relationLabel.split(', ').includes(label)) {
+        existing.relationLabel = `${existing.relationLabel}, ${label}`;
         existing.relation = `${existing.relation},${edge.relation}`;
       }
     } else {
-      edges.set(key, { from, to, label, relation: edge.relation });
+      edges.set(key, {
+        from,
+        to,
+        relation: edge.relation,
+        relationLabel: label,
+        indirect,
+      });
     }
     // The end further from the root is described by the relation.
-    const far =
+    const toFarther =
       Math.abs(depthOf.get(edge.to) ?? 0) >=
-      Math.abs(depthOf.get(edge.from) ?? 0)
-        ? edge.to
-        : edge.from;
+      Math.abs(depthOf.get(edge.from) ?? 0);
+    const far = toFarther ? edge.to : edge.from;
+    const near = toFarther ? edge.from : edge.to;
+    if (!towardsRoot.has(far) && far !== graph.root) towardsRoot.set(far, near);
+    const kinds = relationsTo.get(far) ?? new Set<string>();
+    kinds.add(edge.relation);
+    relationsTo.set(far, kinds);
     const current = relationTo.get(far);
     if (!current) {
       relationTo.set(far, label);
@@ -155,7 +177,10 @@ export function buildLineageGraph(options: {
         ref: `${node.ref}@${node.version ?? '?'}`,
         side,
         relation: relationTo.get(node.id),
-        href: entityLink(node.ref),
+        href:
+          node.version === undefined || node.version === null
+            ? entityLink(node.ref)
+            : versionLink(node.ref, node.version),
       });
     } else if (node.type === 'entity') {
       nodes.set(node.id, {
@@ -177,18 +202,34 @@ export function buildLineageGraph(options: {
       } catch {
         // not a URL: keep "uri"
       }
+      const relations = relationsTo.get(node.id) ?? new Set<string>();
+      let kind: 'commit' | 'run' | 'uri' = 'uri';
+      if (relations.has('builtFromCommit')) kind = 'commit';
+      else if (relations.has('producedByRun')) kind = 'run';
+      const captions = { commit: 'commit', run: 'training run', uri: scheme };
+      const label = labelOfUri(node.ref, kind);
       nodes.set(node.id, {
         id: node.id,
-        kind: 'uri',
-        label: uriLabel(node.ref),
-        shortLabel: truncate(uriLabel(node.ref)),
-        caption: scheme,
+        kind,
+        label,
+        shortLabel: truncate(label),
+        caption: captions[kind],
         ref: node.ref,
         side,
         relation: relationTo.get(node.id),
         href,
         external: Boolean(href),
       });
+    }
+  }
+
+  // Inputs of inputs: marked indirect, with the node they come through.
+  for (const node of nodes.values()) {
+    if (node.side !== 'upstream') continue;
+    const near = towardsRoot.get(node.id);
+    if (near && near !== graph.root) {
+      node.indirect = true;
+      node.via = nodes.get(near)?.label;
     }
   }
 
@@ -212,8 +253,9 @@ export function buildLineageGraph(options: {
       edges.set(`${graph.root}|${id}`, {
         from: graph.root,
         to: id,
-        label: 'used by',
         relation: 'consumes',
+        relationLabel: 'used by',
+        indirect: false,
       });
     }
   }

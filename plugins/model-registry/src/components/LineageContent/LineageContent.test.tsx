@@ -238,10 +238,16 @@ describe('LineageContent', () => {
     ).toHaveAttribute('href', '/catalog/default/resource/card-transactions');
     expect(
       table.getByRole('link', { name: 'tabular-encoder v2' }),
-    ).toHaveAttribute('href', '/catalog/default/mlmodel/tabular-encoder');
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/mlmodel/tabular-encoder/versions/2',
+    );
     expect(
       table.getByRole('link', { name: 'fraud-detector v5' }),
-    ).toHaveAttribute('href', '/catalog/default/mlmodel/fraud-detector');
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/mlmodel/fraud-detector/versions/5',
+    );
     expect(
       table.getByRole('link', {
         name: /example\.com\/acme\/fraud-detector\/commit\/4c12/,

@@ -1,6 +1,6 @@
 import { MouseEvent } from 'react';
 import { makeStyles } from '@material-ui/core';
-import { useNavigate } from 'react-router-dom';
+import { useAppNavigate } from '@backstage/frontend-plugin-api';
 import { LineageNode } from '../../lineage/buildLineageGraph';
 
 const useStyles = makeStyles(theme => ({
@@ -23,6 +23,15 @@ const useStyles = makeStyles(theme => ({
     stroke: theme.palette.text.secondary,
     strokeDasharray: '4 3',
   },
+  commit: {
+    fill: theme.palette.background.default,
+    stroke: theme.palette.info?.main ?? theme.palette.text.secondary,
+  },
+  run: {
+    fill: theme.palette.background.default,
+    stroke: theme.palette.warning?.main ?? theme.palette.text.secondary,
+  },
+  indirect: { opacity: 0.75, strokeDasharray: '6 4' },
   consumer: {
     fill: theme.palette.background.paper,
     stroke: theme.palette.secondary.main,
@@ -57,20 +66,24 @@ const CHAR_WIDTH = 7.6;
 export function LineageGraphNode(props: { node: LineageNode }) {
   const { node } = props;
   const classes = useStyles();
-  const navigate = useNavigate();
+  const navigate = useAppNavigate();
+  const caption = node.via ? `${node.caption} · via ${node.via}` : node.caption;
   const width =
-    Math.max(node.shortLabel.length * CHAR_WIDTH, node.caption.length * 6.2) +
-    24;
+    Math.max(node.shortLabel.length * CHAR_WIDTH, caption.length * 6.2) + 24;
   const height = 44;
   const isRoot = node.kind === 'root';
   const shape = (
     <>
       <title>{node.ref}</title>
       <rect
-        className={`${classes.nodeRect} ${classes[node.kind]}`}
+        className={`${classes.nodeRect} ${classes[node.kind]} ${
+          node.indirect ? classes.indirect : ''
+        }`}
         width={width}
         height={height}
-        rx={node.kind === 'entity' || node.kind === 'consumer' ? 4 : 12}
+        rx={
+          node.kind === 'entity' || node.kind === 'consumer' ? 4 : 12
+        }
       />
       <text
         className={isRoot ? classes.rootLabel : classes.label}
@@ -86,12 +99,12 @@ export function LineageGraphNode(props: { node: LineageNode }) {
         y={35}
         textAnchor="middle"
       >
-        {node.caption}
+        {caption}
       </text>
     </>
   );
   if (!node.href) {
-    return <g aria-label={`${node.label} (${node.caption})`}>{shape}</g>;
+    return <g aria-label={`${node.label} (${caption})`}>{shape}</g>;
   }
   const onClick = (event: MouseEvent) => {
     if (node.external || event.metaKey || event.ctrlKey || event.shiftKey) {
@@ -104,7 +117,7 @@ export function LineageGraphNode(props: { node: LineageNode }) {
     <a
       href={node.href}
       className={`${classes.link} ${classes.focusable}`}
-      aria-label={`${node.label} (${node.caption})${
+      aria-label={`${node.label} (${caption})${
         node.external ? ', opens in a new tab' : ''
       }`}
       onClick={onClick}

@@ -10,6 +10,14 @@ import { LineageNode } from '../../lineage/buildLineageGraph';
 
 const SIDE_ORDER = { upstream: 0, root: 1, downstream: 2 };
 
+function directionOf(node: LineageNode) {
+  if (node.side === 'root') return 'selected version';
+  if (node.indirect) {
+    return `${node.side}, indirect${node.via ? ` via ${node.via}` : ''}`;
+  }
+  return node.side;
+}
+
 /** The lineage graph's nodes as a table (upstream first): the accessible view of the graph. */
 export function LineageNodeTable(props: { nodes: LineageNode[] }) {
   const rows = [...props.nodes].sort(
@@ -38,9 +46,7 @@ export function LineageNodeTable(props: { nodes: LineageNode[] }) {
               )}
             </TableCell>
             <TableCell>{node.caption}</TableCell>
-            <TableCell>
-              {node.side === 'root' ? 'selected version' : node.side}
-            </TableCell>
+            <TableCell>{directionOf(node)}</TableCell>
             <TableCell>{node.relation ?? '—'}</TableCell>
           </TableRow>
         ))}

@@ -11,12 +11,51 @@ import { useEntityRefLink } from '@backstage/plugin-catalog-react';
 import { Box, makeStyles, Typography } from '@material-ui/core';
 import useAsync from 'react-use/esm/useAsync';
 import { modelRegistryApiRef } from '../../api';
-import { buildLineageGraph } from '../../lineage/buildLineageGraph';
+import {
+  buildLineageGraph,
+  LineageEdge,
+} from '../../lineage/buildLineageGraph';
+import { useModelLinks } from '../../links/modelLinks';
 import { errorTitle } from '../errors';
 import { LineageGraphNode } from './LineageGraphNode';
 import { LineageNodeTable } from './LineageNodeTable';
 
-const useStyles = makeStyles({ graph: { minHeight: 320 } });
+const useStyles = makeStyles(theme => ({
+  graph: { minHeight: 320 },
+  edge: {
+    fill: 'none',
+    stroke: theme.palette.textSubtle ?? theme.palette.text.secondary,
+    strokeWidth: 1.5,
+  },
+  indirect: { strokeDasharray: '6 4', opacity: 0.8 },
+}));
+
+/** An edge as a polyline through dagre's points; inputs of inputs dashed. */
+function renderEdge(
+  props: DependencyGraphTypes.RenderEdgeProps<LineageEdge>,
+  classes: ReturnType<typeof useStyles>,
+) {
+  const points = props.edge.points.filter(
+    p => Number.isFinite(p.x) && Number.isFinite(p.y),
+  );
+  if (points.length < 2) return null;
+  const d = points
+    .map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`)
+    .join(' ');
+  return (
+    <path
+      key={`${props.edge.from}-${props.edge.to}`}
+      d={d}
+      className={`${classes.edge} ${
+        props.edge.indirect ? classes.indirect : ''
+      }`}
+      markerEnd="url(#arrow-marker)"
+      data-testid={props.edge.indirect ? 'indirect-edge' : 'edge'}
+    >
+      <title>{props.edge.relationLabel}</title>
+    </path>
+  );
+}
 
 /** The lineage of one version (both directions, three hops) as a graph and a node table. */
 export function LineageView(props: {
@@ -27,6 +66,7 @@ export function LineageView(props: {
   const { modelRef, version, consumers } = props;
   const api = useApi(modelRegistryApiRef);
   const entityLink = useEntityRefLink();
+  const { versionHref } = useModelLinks();
   const classes = useStyles();
   const { value, loading, error } = useAsync(
     () => api.getLineage(modelRef, version, { direction: 'both', depth: 3 }),
@@ -35,9 +75,15 @@ export function LineageView(props: {
   const graph = useMemo(
     () =>
       value
-        ? buildLineageGraph({ graph: value, modelRef, consumers, entityLink })
+        ? buildLineageGraph({
+            graph: value,
+            modelRef,
+            consumers,
+            entityLink,
+            versionLink: versionHref,
+          })
         : undefined,
-    [value, modelRef, consumers, entityLink],
+    [value, modelRef, consumers, entityLink, versionHref],
   );
 
   if (loading) return <Progress />;
@@ -70,6 +116,7 @@ export function LineageView(props: {
           edges={graph.edges}
           direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
           renderNode={({ node }) => <LineageGraphNode node={node} />}
+          renderEdge={props => renderEdge(props, classes)}
           showArrowHeads
           rankMargin={80}
           nodeMargin={24}
