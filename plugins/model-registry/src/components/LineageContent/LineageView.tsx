@@ -116,7 +116,7 @@ export function LineageView(props: {
           edges={graph.edges}
           direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
           renderNode={({ node }) => <LineageGraphNode node={node} />}
-          renderEdge={props => renderEdge(props, classes)}
+          renderEdge={edgeProps => renderEdge(edgeProps, classes)}
           showArrowHeads
           rankMargin={80}
           nodeMargin={24}
