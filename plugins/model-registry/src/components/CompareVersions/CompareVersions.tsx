@@ -10,7 +10,10 @@ import { ModelVersion } from '@model-registry/plugin-model-registry-common';
 import { Box, Button, Typography } from '@material-ui/core';
 import LinkIcon from '@material-ui/icons/Link';
 import { useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import {
+  useAppNavigate,
+  useAppSearchParams,
+} from '@backstage/frontend-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { useModelRef } from '../../hooks/useModelRef';
 import { servingStageOf, useStageRules } from '../../hooks/useStageRules';
@@ -92,8 +95,8 @@ export function CompareVersions() {
   const rules = useStageRules();
   const servingStage = servingStageOf(rules);
   const links = useModelLinks();
-  const navigate = useNavigate();
-  const [params] = useSearchParams();
+  const navigate = useAppNavigate();
+  const [params] = useAppSearchParams();
   const query = parseCompareQuery(
     params.get(COMPARE_PARAM),
     params.get(BASELINE_PARAM),

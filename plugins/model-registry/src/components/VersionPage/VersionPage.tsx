@@ -31,7 +31,6 @@ import {
   Typography,
 } from '@material-ui/core';
 import { ReactNode, useEffect, useMemo, useRef, useState } from 'react';
-import { useParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useModelRef } from '../../hooks/useModelRef';
@@ -402,9 +401,8 @@ function VersionNotFound(props: { message: string; versionsHref: string }) {
  * params and tags, its card, its lineage with links to entities and model versions, and
  * its history with what each change changed. It reloads when the backend signals a change.
  */
-export function VersionPage() {
+export function VersionPage(props: { version: string }) {
   const { entity, entityRef, api } = useModelRef();
-  const params = useParams();
   const rules = useStageRules();
   const servingStage = servingStageOf(rules);
   const links = useModelLinks();
@@ -417,7 +415,7 @@ export function VersionPage() {
   const [reload, setReload] = useState(0);
   const modelName = entity.metadata.title ?? entity.metadata.name;
   const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
-  const text = params.version ?? '';
+  const text = props.version;
   const number = /^[1-9]\d{0,9}$/.test(text) ? Number(text) : undefined;
   const hasApprovalStages = Object.keys(rules.approvals ?? {}).length > 0;
 
