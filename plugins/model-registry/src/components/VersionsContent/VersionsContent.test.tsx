@@ -1,7 +1,7 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
-import { identityApiRef } from '@backstage/core-plugin-api';
+import { identityApiRef, storageApiRef } from '@backstage/core-plugin-api';
 import {
   GateResult,
   MonitoringAlert,
@@ -492,6 +492,137 @@ describe('VersionsContent', () => {
     expect(
       within(screen.getByTestId('version-row-4')).getByLabelText('champion'),
     ).toBeInTheDocument();
+  });
+});
+
+describe('VersionsContent table for ML engineers', () => {
+  it('shows the key metrics of the annotation as numeric columns and remembers a chosen set', async () => {
+    registryHandlers();
+    const storage = mockApis.storage();
+    const annotated = {
+      ...fraudDetector,
+      metadata: {
+        ...fraudDetector.metadata,
+        annotations: { 'model-registry.io/key-metrics': 'recall, auc' },
+      },
+    };
+    const view = await render(allowAll, annotated, {
+      apis: [[storageApiRef, storage]],
+    });
+    const row5 = await screen.findByTestId('version-row-5', {}, wait);
+    const headers = screen
+      .getAllByRole('columnheader')
+      .map(h => h.textContent);
+    expect(headers).toEqual(expect.arrayContaining(['recall', 'auc']));
+    expect(headers.indexOf('recall')).toBeLessThan(headers.indexOf('auc'));
+    expect(within(row5).getByText('0.97')).toBeInTheDocument();
+    expect(within(row5).getByText('0.8')).toBeInTheDocument();
+    // v3 has no recall: a dash, not an empty cell.
+    expect(
+      within(screen.getByTestId('version-row-3')).getAllByText('—').length,
+    ).toBeGreaterThan(0);
+
+    // Choosing columns keeps the choice in the user's storage, per model.
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Metric columns/ }));
+    fireEvent.click(await screen.findByRole('option', { name: 'recall' }));
+    await waitFor(() =>
+      expect(
+        storage
+          .forBucket('model-registry')
+          .snapshot('version-metric-columns:mlmodel:default/fraud-detector')
+          .value,
+      ).toEqual(['auc']),
+    );
+    view.unmount();
+
+    // A new page view starts from the remembered choice, not from the annotation.
+    await render(allowAll, annotated, { apis: [[storageApiRef, storage]] });
+    await screen.findByTestId('version-row-5', {}, wait);
+    const again = screen.getAllByRole('columnheader').map(h => h.textContent);
+    expect(again).toContain('auc');
+    expect(again).not.toContain('recall');
+  });
+
+  it('links each version to its page and compares the versions selected', async () => {
+    registryHandlers();
+    await render(allowAll);
+    const row5 = await screen.findByTestId('version-row-5', {}, wait);
+    expect(
+      within(row5).getByRole('link', { name: 'Open version 5' }),
+    ).toHaveAttribute('href', '/catalog/default/mlmodel/fraud-detector/versions/5');
+    expect(screen.getByRole('button', { name: 'Compare' })).toBeDisabled();
+
+    fireEvent.click(screen.getByLabelText('Select version 5 to compare'));
+    expect(screen.getByRole('button', { name: 'Compare' })).toBeDisabled();
+    fireEvent.click(screen.getByLabelText('Select version 3 to compare'));
+    expect(
+      screen.getByRole('button', { name: 'Compare (2)' }).closest('a'),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/mlmodel/fraud-detector/versions?compare=3,5',
+    );
+    expect(screen.getByText('v3, v5')).toBeInTheDocument();
+  });
+
+  it('warns about an alias on an archived version and removes an alias after confirmation', async () => {
+    const requests = registryHandlers();
+    let deleted: URL | undefined;
+    server.use(
+      http.delete(`${model}/aliases/:alias`, ({ request }) => {
+        deleted = new URL(request.url);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    await render(allowAll);
+    await screen.findByTestId('version-row-3', {}, wait);
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      'legacy points at v3 (archived): move the alias to a live version (Set alias in its row) or remove it.',
+    );
+    expect(
+      within(screen.getByTestId('version-row-3')).getByTitle(
+        'legacy points at archived v3',
+      ),
+    ).toBeInTheDocument();
+
+    const listed = requests.filter(r => r.url.includes('/versions?')).length;
+    fireEvent.click(screen.getByRole('button', { name: 'Remove alias legacy' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent(
+      'Clients that load legacy (today version 3) will no longer find it.',
+    );
+    fireEvent.change(within(dialog).getByLabelText(/Comment/), {
+      target: { value: 'v3 is gone' },
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove alias' }));
+    await waitFor(() => expect(deleted).toBeDefined());
+    expect(deleted!.pathname).toBe(
+      '/api/model-registry/models/default/fraud-detector/aliases/legacy',
+    );
+    expect(deleted!.searchParams.get('comment')).toBe('v3 is gone');
+    // The list reloads after the change.
+    await waitFor(() =>
+      expect(
+        requests.filter(r => r.url.includes('/versions?')).length,
+      ).toBeGreaterThan(listed),
+    );
+  });
+
+  it('offers no alias removal to a user who may not manage aliases', async () => {
+    // A model of its own: permission decisions are cached per resource for the file.
+    registryHandlers({ base: `${REGISTRY}/models/default/alias-guarded` });
+    await render(
+      name =>
+        name.includes('alias') ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+      {
+        ...fraudDetector,
+        metadata: { ...fraudDetector.metadata, name: 'alias-guarded' },
+      },
+    );
+    const row5 = await screen.findByTestId('version-row-5', {}, wait);
+    expect(within(row5).getByText('challenger')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /Remove alias/ }),
+    ).not.toBeInTheDocument();
   });
 });
 

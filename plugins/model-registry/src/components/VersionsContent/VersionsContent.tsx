@@ -1,10 +1,16 @@
 import {
   EmptyState,
   InfoCard,
+  Link,
+  LinkButton,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  configApiRef,
+  storageApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
 import {
   ModelVersion,
@@ -13,7 +19,9 @@ import {
 import {
   Box,
   Button,
+  Checkbox,
   Chip,
+  ListItemText,
   FormControl,
   InputLabel,
   MenuItem,
@@ -27,8 +35,10 @@ import {
   TextField,
   Typography,
 } from '@material-ui/core';
+import CancelIcon from '@material-ui/icons/Cancel';
 import WarningIcon from '@material-ui/icons/Warning';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import useObservable from 'react-use/esm/useObservable';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useModelRef } from '../../hooks/useModelRef';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
@@ -38,11 +48,38 @@ import { PromotionRequestTable } from '../PromotionRequests/PromotionRequestTabl
 import { AlertChips } from './AlertChips';
 import { PromotionControls } from './PromotionControls';
 import { useOpenAlerts } from './useOpenAlerts';
-import { VersionDetail } from './VersionDetail';
+import { useModelLinks } from '../../links/modelLinks';
+import { defaultMetrics } from '../../metrics/keyMetrics';
+import { RemoveAliasDialog } from './RemoveAliasDialog';
+import {
+  compactDate,
+  MAX_COMPARED,
+  metricCell,
+  staleAliases,
+} from './versionColumns';
 
 type SortField = 'version' | 'createdAt' | 'stage' | 'status';
 
 const PAGE_SIZE = 20;
+
+/** How many metric columns the table shows by default. */
+const DEFAULT_METRIC_COLUMNS = 3;
+
+/**
+ * The metric columns the user chose for a model, kept in the user's storage (per user
+ * with the user-settings backend, else this browser), and the setter.
+ */
+function useMetricColumnChoice(entityRef: string) {
+  const storage = useApi(storageApiRef).forBucket('model-registry');
+  const key = `version-metric-columns:${entityRef}`;
+  const observable = useMemo(() => storage.observe$<string[]>(key), [
+    storage,
+    key,
+  ]);
+  const snapshot = useObservable(observable, storage.snapshot<string[]>(key));
+  const value = Array.isArray(snapshot?.value) ? snapshot.value : undefined;
+  return [value, (next: string[]) => storage.set(key, next)] as const;
+}
 
 /** The signal channel of a model: the backend publishes on it when the model changes. */
 function modelChannel(entityRef: string) {
@@ -52,7 +89,10 @@ function modelChannel(entityRef: string) {
 /**
  * The versions of a model: server-paginated, sortable, filterable, with promotion controls
  * the model's open promotion requests and the versions' open monitoring alerts; it reloads
- * when the backend signals a change.
+ * when the backend signals a change. Each version links to its page; 2–4 selected versions
+ * open the comparison; the key metrics (annotation `model-registry.io/key-metrics`, or the
+ * user's remembered choice) are numeric columns; aliases left on archived versions are
+ * flagged, and aliases can be removed from their chips.
  */
 export function VersionsContent() {
   const { entity, entityRef, api } = useModelRef();
@@ -75,7 +115,12 @@ export function VersionsContent() {
   const [cursors, setCursors] = useState<Array<string | undefined>>([
     undefined,
   ]);
-  const [selected, setSelected] = useState<ModelVersion | undefined>();
+  const [compared, setCompared] = useState<number[]>([]);
+  const [removing, setRemoving] = useState<
+    { alias: string; version: number } | undefined
+  >();
+  const [chosenMetrics, chooseMetrics] = useMetricColumnChoice(entityRef);
+  const links = useModelLinks();
   const cursor = cursors[cursors.length - 1];
   const hasApprovalStages = Object.keys(stageRules.approvals ?? {}).length > 0;
 
@@ -136,6 +181,22 @@ export function VersionsContent() {
   );
 
   const aliasNames = Object.keys(state.value?.summary.aliases ?? {});
+  const items: ModelVersion[] = state.value?.page.items ?? [];
+  const metricNames = [
+    ...new Set(items.flatMap(v => Object.keys(v.metrics ?? {}))),
+  ].sort();
+  const metricColumns = (
+    chosenMetrics ?? defaultMetrics(entity, items, DEFAULT_METRIC_COLUMNS)
+  ).filter(name => metricNames.includes(name));
+  const stale = staleAliases(items, stageRules.archivedStage);
+  const canRemoveAlias = (name: string) =>
+    protectedAliases.includes(name)
+      ? permissions.protectedAlias.allowed
+      : permissions.alias.allowed || permissions.protectedAlias.allowed;
+  const toggleCompared = (v: number) =>
+    setCompared(list =>
+      list.includes(v) ? list.filter(x => x !== v) : [...list, v],
+    );
   const openRequests = state.value?.openRequests ?? [];
   const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
 
@@ -188,7 +249,66 @@ export function VersionsContent() {
             resetPaging();
           }}
         />
+        {metricNames.length > 0 && (
+          <FormControl style={{ minWidth: 220 }}>
+            <InputLabel id="versions-metric-columns">Metric columns</InputLabel>
+            <Select
+              labelId="versions-metric-columns"
+              multiple
+              value={metricColumns}
+              renderValue={value => (value as string[]).join(', ') || 'none'}
+              onChange={e => chooseMetrics(e.target.value as string[])}
+            >
+              {metricNames.map(name => (
+                <MenuItem key={name} value={name}>
+                  <Checkbox
+                    size="small"
+                    color="primary"
+                    checked={metricColumns.includes(name)}
+                  />
+                  <ListItemText primary={name} />
+                </MenuItem>
+              ))}
+            </Select>
+          </FormControl>
+        )}
+        <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+          {compared.length >= 2 ? (
+            <LinkButton
+              variant="outlined"
+              color="primary"
+              to={links.compareHref(
+                entityRef,
+                [...compared].sort((a, b) => a - b),
+              )}
+            >
+              {`Compare (${compared.length})`}
+            </LinkButton>
+          ) : (
+            <Button variant="outlined" color="primary" disabled>
+              Compare
+            </Button>
+          )}
+          <Typography variant="body2" color="textSecondary">
+            {compared.length < 2
+              ? `Select 2–${MAX_COMPARED} versions to compare`
+              : `v${[...compared].sort((a, b) => a - b).join(', v')}`}
+          </Typography>
+        </Box>
       </Box>
+      {stale.length > 0 && (
+        <Box mb={2} role="alert" display="flex" alignItems="center">
+          <WarningIcon style={{ color: '#ed6c02', marginRight: 8 }} />
+          <Typography variant="body2">
+            {stale
+              .map(
+                s => `${s.alias} points at v${s.version} (${stageRules.archivedStage})`,
+              )
+              .join('; ')}
+            : move the alias to a live version (Set alias in its row) or remove it.
+          </Typography>
+        </Box>
+      )}
       {openRequests.length > 0 && (
         <Box mb={3}>
           <Typography variant="h6" component="h3">
@@ -230,12 +350,19 @@ export function VersionsContent() {
         <Table size="small" aria-label="Versions">
           <TableHead>
             <TableRow>
+              <TableCell padding="checkbox">
+                <span className="MuiTypography-srOnly">Compare</span>
+              </TableCell>
               {header('version', 'Version')}
               {header('stage', 'Stage')}
               <TableCell>Aliases</TableCell>
               {header('status', 'Status')}
               {header('createdAt', 'Created')}
-              <TableCell>Metrics</TableCell>
+              {metricColumns.map(name => (
+                <TableCell key={name} align="right">
+                  {name}
+                </TableCell>
+              ))}
               <TableCell>Actions</TableCell>
             </TableRow>
           </TableHead>
@@ -245,14 +372,28 @@ export function VersionsContent() {
                 key={version.version}
                 data-testid={`version-row-${version.version}`}
               >
-                <TableCell>
-                  <Button
+                <TableCell padding="checkbox">
+                  <Checkbox
                     size="small"
-                    onClick={() => setSelected(version)}
-                    aria-label={`Show version ${version.version}`}
+                    color="primary"
+                    checked={compared.includes(version.version)}
+                    disabled={
+                      !compared.includes(version.version) &&
+                      compared.length >= MAX_COMPARED
+                    }
+                    onChange={() => toggleCompared(version.version)}
+                    inputProps={{
+                      'aria-label': `Select version ${version.version} to compare`,
+                    }}
+                  />
+                </TableCell>
+                <TableCell>
+                  <Link
+                    to={links.versionHref(entityRef, version.version)}
+                    aria-label={`Open version ${version.version}`}
                   >
                     v{version.version}
-                  </Button>
+                  </Link>
                 </TableCell>
                 <TableCell>
                   <Chip
@@ -268,44 +409,71 @@ export function VersionsContent() {
                 </TableCell>
                 <TableCell>
                   {version.aliases.map(a => {
-                    const stale = version.stage === stageRules.archivedStage;
+                    const onArchived =
+                      version.stage === stageRules.archivedStage;
                     return (
                       <Chip
                         key={a}
                         size="small"
                         variant="outlined"
                         label={a}
-                        icon={stale ? <WarningIcon /> : undefined}
+                        onDelete={
+                          canRemoveAlias(a)
+                            ? () =>
+                                setRemoving({
+                                  alias: a,
+                                  version: version.version,
+                                })
+                            : undefined
+                        }
+                        deleteIcon={
+                          <span
+                            role="button"
+                            aria-label={`Remove alias ${a}`}
+                            style={{ display: 'inline-flex' }}
+                          >
+                            <CancelIcon fontSize="small" />
+                          </span>
+                        }
+                        icon={onArchived ? <WarningIcon /> : undefined}
                         title={
-                          stale
-                            ? `${a} points at a version in ${stageRules.archivedStage}`
+                          onArchived
+                            ? `${a} points at ${stageRules.archivedStage} v${version.version}`
                             : undefined
                         }
                         aria-label={
-                          stale
+                          onArchived
                             ? `${a} (on an ${stageRules.archivedStage} version)`
                             : a
                         }
                         style={{
                           marginRight: 4,
-                          ...(stale ? { borderColor: '#ed6c02' } : {}),
+                          ...(onArchived ? { borderColor: '#ed6c02' } : {}),
                         }}
                       />
                     );
                   })}
                 </TableCell>
                 <TableCell>{version.status}</TableCell>
-                <TableCell>
-                  {new Date(version.createdAt).toLocaleString()}
+                <TableCell
+                  title={compactDate(version.createdAt).full}
+                  style={{ whiteSpace: 'nowrap' }}
+                >
+                  {compactDate(version.createdAt).short}
                   <br />
-                  {version.createdBy}
+                  <Typography variant="caption" color="textSecondary">
+                    {version.createdBy.replace(/^user:(default\/)?/, '')}
+                  </Typography>
                 </TableCell>
-                <TableCell>
-                  {Object.entries(version.metrics)
-                    .slice(0, 3)
-                    .map(([k, v]) => `${k}=${v}`)
-                    .join(', ')}
-                </TableCell>
+                {metricColumns.map(name => (
+                  <TableCell
+                    key={name}
+                    align="right"
+                    style={{ fontVariantNumeric: 'tabular-nums' }}
+                  >
+                    {metricCell(version, name)}
+                  </TableCell>
+                ))}
                 <TableCell>
                   <PromotionControls
                     api={api}
@@ -342,12 +510,17 @@ export function VersionsContent() {
           Next page
         </Button>
       </Box>
-      {selected && (
-        <VersionDetail
+      {removing && (
+        <RemoveAliasDialog
           api={api}
           entityRef={entityRef}
-          version={selected}
-          onClose={() => setSelected(undefined)}
+          alias={removing.alias}
+          version={removing.version}
+          onClose={() => setRemoving(undefined)}
+          onDone={() => {
+            setRemoving(undefined);
+            state.retry();
+          }}
         />
       )}
     </InfoCard>
