@@ -32,7 +32,9 @@ const useStyles = makeStyles(theme => ({
 
 /** An edge as a polyline through dagre's points; inputs of inputs dashed. */
 function renderEdge(
-  props: DependencyGraphTypes.RenderEdgeProps<LineageEdge>,
+  props: DependencyGraphTypes.RenderEdgeProps<
+    Pick<LineageEdge, 'relation' | 'relationLabel' | 'indirect'>
+  >,
   classes: ReturnType<typeof useStyles>,
 ) {
   const points = props.edge.points.filter(
@@ -44,7 +46,7 @@ function renderEdge(
     .join(' ');
   return (
     <path
-      key={`${props.edge.from}-${props.edge.to}`}
+      key={`${props.id.v}-${props.id.w}`}
       d={d}
       className={`${classes.edge} ${
         props.edge.indirect ? classes.indirect : ''
