@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { VersionMonitoring } from '@model-registry/plugin-model-registry-common';
 import { http, HttpResponse } from 'msw';
 import { fraudDetector, REGISTRY, version } from '../../testing/fixtures';
@@ -96,7 +96,15 @@ describe('ModelCard', () => {
     expect(
       await screen.findByText('v4', {}, { timeout: 20_000 }),
     ).toBeInTheDocument();
-    expect(screen.getByText('v5 (5 versions)')).toBeInTheDocument();
+    // The production and the latest version link to their pages.
+    expect(
+      screen.getByRole('link', { name: 'Open the production version, v4' }),
+    ).toHaveAttribute('href', '/catalog/default/mlmodel/fraud-detector/versions/4');
+    expect(screen.getByRole('link', { name: 'v5' })).toHaveAttribute(
+      'href',
+      '/catalog/default/mlmodel/fraud-detector/versions/5',
+    );
+    expect(screen.getByText('(5 versions)', { exact: false })).toBeInTheDocument();
     expect(screen.getByText('champion → v4')).toBeInTheDocument();
     expect(screen.getByText('challenger → v5')).toBeInTheDocument();
     expect(screen.getByText('classification')).toBeInTheDocument();
@@ -110,14 +118,23 @@ describe('ModelCard', () => {
     expect(
       screen.getByRole('link', { name: /Code @ abc123/ }),
     ).toBeInTheDocument();
-    expect(screen.getByText('Real-time scoring.')).toBeInTheDocument();
+    expect(await screen.findByText('Real-time scoring.')).toBeInTheDocument();
     // the model-level card has no evaluation; the production version's card fills it
     expect(
       screen.getByText('AUC 0.97 on the held-out month'),
     ).toBeInTheDocument();
-    // missing sections say who can fill them in
-    expect(screen.getAllByText(/Missing\./)).toHaveLength(3);
-    expect(screen.getByText('spec.card.limitations')).toBeInTheDocument();
+    // Completeness: which sections are missing, and who can fill them in.
+    expect(screen.getByTestId('card-completeness')).toHaveTextContent(
+      'Card: 3 of 6 sections',
+    );
+    expect(
+      screen.getByText(
+        /Missing: Bias, risks and limitations, Training data, Ethical considerations\./,
+      ),
+    ).toBeInTheDocument();
+    // What the About card shows is not repeated.
+    expect(screen.queryByText('Owner')).not.toBeInTheDocument();
+    expect(screen.queryByText('Lifecycle')).not.toBeInTheDocument();
   });
 
   it('links run and code only for http(s) URIs, showing any other scheme as text', async () => {
@@ -201,6 +218,57 @@ describe('ModelCard', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getByText('None in production yet')).toBeInTheDocument();
+    // How to register the first version, with the model's name filled in.
+    expect(
+      await screen.findByText(/No versions yet. Register the first one/),
+    ).toBeInTheDocument();
+    // The snippets are highlighted (split into spans): check the code's text.
+    await waitFor(() =>
+      expect(document.body.textContent).toContain(
+        '/api/model-registry/models/default/fraud-detector/versions',
+      ),
+    );
+    fireEvent.click(screen.getByRole('tab', { name: 'MLflow client' }));
+    await waitFor(() =>
+      expect(document.body.textContent).toContain(
+        'mlflow.register_model("runs:/<run id>/model", "fraud-detector")',
+      ),
+    );
+  });
+
+  it('renders card markdown sanitized: no script, no javascript: link', async () => {
+    server.use(
+      productionVersions([]),
+      http.get(model, () =>
+        HttpResponse.json({
+          modelRef: 'mlmodel:default/fraud-detector',
+          registeredByApi: false,
+          versionCount: 0,
+          stageOccupants: {},
+          aliases: {},
+        }),
+      ),
+    );
+    await renderWithRegistry(<ModelCard />, {
+      entity: {
+        ...fraudDetector,
+        spec: {
+          ...fraudDetector.spec,
+          card: {
+            // eslint-disable-next-line no-script-url -- checks that it is never a link
+            intendedUse: '**Scoring** [run me](javascript:alert(1)) <script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2">',
+          },
+        },
+      },
+    });
+    expect(
+      await screen.findByText('Scoring', {}, { timeout: 20_000 }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Scoring').tagName).toBe('STRONG');
+    expect(document.querySelector('script')).toBeNull();
+    expect(document.querySelector('img[onerror]')).toBeNull();
+    expect(document.querySelector('a[href^="javascript"]')).toBeNull();
+    expect((window as any).pwned).toBeUndefined();
   });
 
   it('shows the server error when the registry fails', async () => {

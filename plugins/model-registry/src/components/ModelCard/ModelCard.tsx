@@ -1,11 +1,13 @@
 import {
   InfoCard,
-  MarkdownContent,
+  Link,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import { lazy, Suspense } from 'react';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { EntityRefLink, EntityRefLinks } from '@backstage/plugin-catalog-react';
+import { EntityRefLinks } from '@backstage/plugin-catalog-react';
 import {
   MLModelCard,
   ModelVersion,
@@ -16,6 +18,13 @@ import { useModelRef } from '../../hooks/useModelRef';
 import { UriLink } from '../UriLink';
 import { ProductionHealth } from './ProductionHealth';
 import { servingStageOf, useStageRules } from '../../hooks/useStageRules';
+import { useModelLinks } from '../../links/modelLinks';
+import { cardSectionsOf, CARD_SECTIONS } from './cardSections';
+
+// Loaded on demand: the markdown renderer and the code snippets are large chunks that the
+// card's registry facts (the production version first) must not wait for.
+const CardMarkdown = lazy(() => import('./CardMarkdown'));
+const RegisterFirstVersion = lazy(() => import('./RegisterFirstVersion'));
 
 const useStyles = makeStyles(theme => ({
   label: {
@@ -24,19 +33,11 @@ const useStyles = makeStyles(theme => ({
     fontSize: '0.75rem',
     fontWeight: 'bold',
   },
-  missing: { color: theme.palette.text.secondary, fontStyle: 'italic' },
+  missing: { color: theme.palette.text.secondary },
   chip: { marginRight: theme.spacing(0.5), marginBottom: theme.spacing(0.5) },
 }));
 
-/** The sections of the model card, with their titles, in display order. */
-export const CARD_SECTIONS: Array<{ key: keyof MLModelCard; title: string }> = [
-  { key: 'intendedUse', title: 'Intended use' },
-  { key: 'limitations', title: 'Limitations' },
-  { key: 'trainingData', title: 'Training data' },
-  { key: 'evaluation', title: 'Evaluation' },
-  { key: 'ethicalConsiderations', title: 'Ethical considerations' },
-  { key: 'license', title: 'License' },
-];
+export { CARD_SECTIONS };
 
 function Field(props: { label: string; children: React.ReactNode }) {
   const classes = useStyles();
@@ -81,6 +82,10 @@ export function ModelCard() {
   const classes = useStyles();
   const { entity, entityRef, api } = useModelRef();
   const servingStage = servingStageOf(useStageRules());
+  const links = useModelLinks();
+  const backendBaseUrl = useApi(configApiRef).getOptionalString(
+    'backend.baseUrl',
+  );
   const { value, loading, error } = useAsync(async () => {
     // The summary and the serving-stage version in parallel (one round trip, not two); only a
     // model without a version in that stage needs a second request, for its latest version.
@@ -115,12 +120,6 @@ export function ModelCard() {
         defaultNamespace: namespace,
       })
     : undefined;
-  const system = spec.system
-    ? parseEntityRef(spec.system, {
-        defaultKind: 'system',
-        defaultNamespace: namespace,
-      })
-    : undefined;
 
   let registry: React.ReactNode;
   if (loading) {
@@ -143,16 +142,30 @@ export function ModelCard() {
           label={servingStage ? `${servingStage} version` : 'Current version'}
         >
           <Typography variant="body2">
-            {serving
-              ? `v${serving}`
-              : `None in ${servingStage ?? 'any stage'} yet`}
+            {serving ? (
+              <Link
+                to={links.versionHref(entityRef, serving)}
+                aria-label={`Open the ${servingStage} version, v${serving}`}
+              >
+                {`v${serving}`}
+              </Link>
+            ) : (
+              `None in ${servingStage ?? 'any stage'} yet`
+            )}
           </Typography>
         </Field>
         <Field label="Latest version">
           <Typography variant="body2">
-            {summary.latestVersion
-              ? `v${summary.latestVersion} (${summary.versionCount} versions)`
-              : 'No versions registered yet'}
+            {summary.latestVersion ? (
+              <>
+                <Link to={links.versionHref(entityRef, summary.latestVersion)}>
+                  {`v${summary.latestVersion}`}
+                </Link>
+                {` (${summary.versionCount} versions)`}
+              </>
+            ) : (
+              'No versions registered yet'
+            )}
           </Typography>
         </Field>
         <Field label="Aliases">
@@ -169,6 +182,17 @@ export function ModelCard() {
             ))
           )}
         </Field>
+        {!summary.latestVersion && (
+          <Grid item xs={12}>
+            <Suspense fallback={<Progress />}>
+              <RegisterFirstVersion
+                backendBaseUrl={backendBaseUrl ?? window.location.origin}
+                namespace={namespace}
+                name={entity.metadata.name}
+              />
+            </Suspense>
+          </Grid>
+        )}
         <Grid item xs={12}>
           <Typography className={classes.label} component="h3">
             {version && version.version === serving
@@ -190,64 +214,65 @@ export function ModelCard() {
     );
   }
 
-  const card = spec.card ?? {};
-  const versionCard = (value?.version?.card ?? {}) as Record<
-    string,
-    string | undefined
-  >;
+  const sections = cardSectionsOf(
+    spec.card ?? {},
+    (value?.version?.card ?? {}) as Record<string, string | undefined>,
+  );
+  const missing = sections.filter(section => !section.text);
+  const present = sections.filter(section => section.text);
 
+  // Owner, system, lifecycle, description and tags are on the About card next to this one.
   return (
-    <InfoCard title="Model card" subheader={entity.metadata.description}>
+    <InfoCard title="Model card">
       <Grid container spacing={2}>
-        <Field label="Owner">
-          {owner ? <EntityRefLink entityRef={owner} /> : '—'}
-        </Field>
-        <Field label="System">
-          {system ? (
-            <EntityRefLink entityRef={system} />
-          ) : (
-            <Typography variant="body2">—</Typography>
-          )}
-        </Field>
         <Field label="Task">
           <Typography variant="body2">{spec.type ?? '—'}</Typography>
         </Field>
         <Field label="Framework">
           <Typography variant="body2">{spec.framework ?? '—'}</Typography>
         </Field>
-        <Field label="Lifecycle">
-          <Typography variant="body2">{spec.lifecycle ?? '—'}</Typography>
-        </Field>
         {registry}
-        {CARD_SECTIONS.map(({ key, title }) => {
-          const text = card[key] ?? versionCard[key];
-          return (
-            <Grid item xs={12} key={key}>
-              <Typography className={classes.label} component="h3">
-                {title}
-              </Typography>
-              {text ? (
-                <MarkdownContent content={text} />
+        <Grid item xs={12}>
+          <Typography
+            className={classes.label}
+            component="h3"
+            data-testid="card-completeness"
+          >
+            {`Card: ${present.length - sections.filter(x => x.extra).length} of ${
+              CARD_SECTIONS.length
+            } sections`}
+          </Typography>
+          {missing.length > 0 && (
+            <Typography variant="body2" className={classes.missing}>
+              Missing: {missing.map(section => section.title).join(', ')}.{' '}
+              {owner ? (
+                <>
+                  The owner (<EntityRefLinks entityRefs={[owner]} />) can add
+                  them under <code>spec.card</code> in the model's
+                  catalog-info.yaml
+                </>
               ) : (
-                <Typography variant="body2" className={classes.missing}>
-                  Missing.{' '}
-                  {owner ? (
-                    <>
-                      The owner (<EntityRefLinks entityRefs={[owner]} />) can
-                      add it as <code>spec.card.{key}</code> in the model's
-                      catalog-info.yaml.
-                    </>
-                  ) : (
-                    <>
-                      Add it as <code>spec.card.{key}</code> in the model's
-                      catalog-info.yaml.
-                    </>
-                  )}
-                </Typography>
-              )}
-            </Grid>
-          );
-        })}
+                <>
+                  Add them under <code>spec.card</code> in the model's
+                  catalog-info.yaml
+                </>
+              )}{' '}
+              (sections of the Hugging Face model card).
+            </Typography>
+          )}
+        </Grid>
+        {present.map(section => (
+          <Grid item xs={12} key={section.key}>
+            <Typography className={classes.label} component="h3">
+              {section.title}
+            </Typography>
+            <Suspense
+              fallback={<Typography variant="body2">{section.text}</Typography>}
+            >
+              <CardMarkdown content={section.text!} />
+            </Suspense>
+          </Grid>
+        ))}
       </Grid>
     </InfoCard>
   );
