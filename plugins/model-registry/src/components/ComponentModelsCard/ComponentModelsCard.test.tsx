@@ -114,6 +114,90 @@ function rowOf(name: string) {
 }
 
 describe('ComponentModelsCard', () => {
+  it('says which version or alias the service uses and whether it is the production version', async () => {
+    serveByRefs();
+    summaries['fraud-detector'].aliases = { champion: 4, challenger: 6 };
+    const versionRequests: string[] = [];
+    server.use(
+      http.get(`${BASE}/models/default/:name/versions/:version`, ({ params }) => {
+        versionRequests.push(`${params.name}@${params.version}`);
+        return HttpResponse.json({
+          modelRef: `mlmodel:default/${params.name}`,
+          version: Number(params.version),
+          stage: params.version === '4' ? 'archived' : 'staging',
+          aliases: [],
+        });
+      }),
+    );
+    try {
+      await render({
+        ...component,
+        metadata: {
+          ...component.metadata,
+          annotations: {
+            'model-registry.io/models':
+              'fraud-detector@champion, churn-predictor@production, fraud-detector@5, bad entry, resource:default/x@1',
+          },
+        },
+      });
+      const table = await screen.findByRole('table', {
+        name: 'ML models this component depends on',
+      });
+      // The annotation's last entry for a model wins; bad entries are named.
+      expect(
+        screen.getByText(
+          /"bad entry" \(expected name@alias, name@stage or name@3\); "resource:default\/x@1" \(not an MLModel\)/,
+        ),
+      ).toBeInTheDocument();
+      const fraud = within(table).getByRole('link', { name: 'Fraud detector' }).closest('tr')!;
+      const used = within(fraud).getAllByRole('cell')[1];
+      expect(within(used).getByRole('link', { name: 'v5' })).toHaveAttribute(
+        'href',
+        '/catalog/default/mlmodel/fraud-detector/versions/5',
+      );
+      expect(used).toHaveTextContent('the production version');
+      const churn = rowOf('churn-predictor');
+      expect(within(churn).getAllByRole('cell')[1]).toHaveTextContent(
+        'production: no version in production',
+      );
+    } finally {
+      summaries['fraud-detector'].aliases = { champion: 5 };
+    }
+  });
+
+  it('warns when the alias a service uses sits on an archived version', async () => {
+    serveByRefs();
+    summaries['fraud-detector'].aliases = { champion: 4 };
+    server.use(
+      http.get(`${BASE}/models/default/fraud-detector/versions/4`, () =>
+        HttpResponse.json({
+          modelRef: 'mlmodel:default/fraud-detector',
+          version: 4,
+          stage: 'archived',
+          aliases: ['champion'],
+        }),
+      ),
+    );
+    try {
+      await render({
+        ...component,
+        metadata: {
+          ...component.metadata,
+          annotations: { 'model-registry.io/models': 'fraud-detector@champion' },
+        },
+      });
+      const status = await screen.findByRole('status');
+      expect(status).toHaveTextContent(
+        'not production: champion → v4 (archived), production is v5',
+      );
+      expect(
+        screen.getByRole('link', { name: 'champion → v4' }),
+      ).toHaveAttribute('href', '/catalog/default/mlmodel/fraud-detector/versions/4');
+    } finally {
+      summaries['fraud-detector'].aliases = { champion: 5 };
+    }
+  });
+
   it('lists the models the component depends on with owner and production version', async () => {
     serveByRefs();
     const catalog = fakeCatalog();
@@ -146,14 +230,19 @@ describe('ComponentModelsCard', () => {
       within(fraud)
         .getAllByRole('cell')
         .map(c => c.textContent),
-    ).toEqual(['risk-ml', 'v5', '6 versions, latest v6 · champion → v5']);
+    ).toEqual([
+      'risk-ml',
+      'not pinned',
+      'v5',
+      '6 versions, latest v6 · champion → v5',
+    ]);
 
     const churn = rowOf('churn-predictor');
     expect(
       within(churn)
         .getAllByRole('cell')
         .map(c => c.textContent),
-    ).toEqual(['growth-ml', 'none', '2 versions, latest v2']);
+    ).toEqual(['growth-ml', 'not pinned', 'none', '2 versions, latest v2']);
 
     // Neither in the catalog nor in the registry: said so, the rest still shows.
     const ghost = rowOf('ghost');
@@ -176,7 +265,7 @@ describe('ComponentModelsCard', () => {
       ),
     ).toBeInTheDocument();
     const fraud = rowOf('fraud-detector');
-    expect(within(fraud).getAllByRole('cell')[1]).toHaveTextContent('v5');
+    expect(within(fraud).getAllByRole('cell')[2]).toHaveTextContent('v5');
     expect(fraud).not.toHaveTextContent('not in the catalog');
   });
 

@@ -1,5 +1,6 @@
 import {
   InfoCard,
+  Link,
   Progress,
   ResponseErrorPanel,
   WarningPanel,
@@ -29,11 +30,20 @@ import useAsync from 'react-use/esm/useAsync';
 import { ModelRegistryApi, modelRegistryApiRef } from '../../api';
 import { servingStageOf, useStageRules } from '../../hooks/useStageRules';
 import { serverMessage } from '../errors';
+import { useModelLinks } from '../../links/modelLinks';
+import {
+  MODELS_ANNOTATION,
+  ModelUsage,
+  parseModelUsage,
+  resolveUsage,
+} from './modelUsage';
 
 const useStyles = makeStyles(theme => ({
   secondary: { color: theme.palette.text.secondary },
   capitalized: { textTransform: 'capitalize' },
   problem: { color: theme.palette.error.main },
+  warning: { color: theme.palette.warning?.dark ?? '#b26a00' },
+  ok: { color: theme.palette.success?.dark ?? '#1b5e20' },
   code: {
     fontFamily: 'monospace',
     background: theme.palette.background.default,
@@ -113,7 +123,65 @@ type Row = {
   entity?: Entity;
   summary?: ModelSummary;
   error?: string;
+  usage?: ModelUsage;
+  /** The version the usage resolves to, and that version's stage when it is not serving. */
+  used?: { version?: number; stage?: string };
 };
+
+/** What the component uses of a model (from its annotation), and whether it is serving. */
+function UsedHere(props: { row: Row; servingStage?: string }) {
+  const { row, servingStage } = props;
+  const classes = useStyles();
+  const links = useModelLinks();
+  if (!row.usage) {
+    return <span className={classes.secondary}>not pinned</span>;
+  }
+  const { usage } = row;
+  const version = row.used?.version;
+  if (version === undefined) {
+    const reason =
+      usage.kind === 'stage'
+        ? `no version in ${usage.selector}`
+        : `alias ${usage.selector} is not set`;
+    return (
+      <Typography variant="body2" className={classes.problem}>
+        {`${usage.selector}: ${reason}`}
+      </Typography>
+    );
+  }
+  const label =
+    usage.kind === 'version' ? `v${version}` : `${usage.selector} → v${version}`;
+  const serving = servingStage
+    ? row.summary?.stageOccupants[servingStage]
+    : undefined;
+  const link = (
+    <Link to={links.versionHref(row.ref, version)} title={`Open v${version}`}>
+      {label}
+    </Link>
+  );
+  if (serving === version) {
+    return (
+      <Typography variant="body2" component="div">
+        {link}
+        <div className={classes.ok}>{`the ${servingStage} version`}</div>
+      </Typography>
+    );
+  }
+  const stage = row.used?.stage;
+  const where = stage ? ` (${stage})` : '';
+  const production =
+    serving !== undefined
+      ? `, ${servingStage} is v${serving}`
+      : `, nothing in ${servingStage ?? 'serving'}`;
+  return (
+    <Typography variant="body2" component="div">
+      {link}
+      <div className={classes.warning} role="status">
+        {`not ${servingStage ?? 'serving'}: ${label}${where}${production}`}
+      </div>
+    </Typography>
+  );
+}
 
 function ModelRow(props: {
   row: Row;
@@ -152,13 +220,16 @@ function ModelRow(props: {
         )}
       </TableCell>
       {row.error ? (
-        <TableCell colSpan={2}>
+        <TableCell colSpan={3}>
           <Typography variant="body2" className={classes.problem}>
             {`Registry: ${row.error}`}
           </Typography>
         </TableCell>
       ) : (
         <>
+          <TableCell>
+            <UsedHere row={row} servingStage={servingStage} />
+          </TableCell>
           <TableCell>
             {serving !== undefined ? (
               `v${serving}`
@@ -177,17 +248,27 @@ function ModelRow(props: {
 
 /**
  * The "ML models" card of a Component page: the models the component depends on
- * (`spec.dependsOn` refs to `mlmodel:` entities) with their owner, serving version and
- * registry summary.
+ * (`spec.dependsOn` refs to `mlmodel:` entities, and those its `model-registry.io/models`
+ * annotation names) with their owner, the version or alias the component uses and whether
+ * that is the serving (production) version, the serving version and the registry summary.
  */
 export const ComponentModelsCard = () => {
   const { entity } = useEntity();
   const api = useApi(modelRegistryApiRef);
   const catalogApi = useApi(catalogApiRef);
-  const servingStage = servingStageOf(useStageRules());
+  const stageRules = useStageRules();
+  const servingStage = servingStageOf(stageRules);
   const classes = useStyles();
-  const refs = modelRefsOf(entity);
-  const refsKey = refs.join(',');
+  const { usages, invalid } = parseModelUsage(
+    entity.metadata.annotations?.[MODELS_ANNOTATION],
+    stageRules.stages,
+    entity.metadata.namespace ?? 'default',
+  );
+  const usageOf = new Map(usages.map(u => [u.ref, u]));
+  const refs = [...new Set([...modelRefsOf(entity), ...usageOf.keys()])];
+  const refsKey = `${refs.join(',')}|${usages
+    .map(u => `${u.ref}@${u.selector}`)
+    .join(',')}`;
 
   const { value, loading, error } = useAsync(async () => {
     if (refs.length === 0) return undefined;
@@ -209,18 +290,47 @@ export const ComponentModelsCard = () => {
         ),
       summariesOf(api, refs),
     ]);
-    const rows: Row[] = refs.map((ref, i) => ({
-      ref,
-      entity: catalog.items?.[i],
-      summary: summaries[i].summary,
-      error: summaries[i].error,
-    }));
+    const rows: Row[] = await Promise.all(
+      refs.map(async (ref, i) => {
+        const row: Row = {
+          ref,
+          entity: catalog.items?.[i],
+          summary: summaries[i].summary,
+          error: summaries[i].error,
+          usage: usageOf.get(ref),
+        };
+        if (!row.usage || !row.summary) return row;
+        const version = resolveUsage(row.usage, row.summary);
+        const serving = servingStage
+          ? row.summary.stageOccupants[servingStage]
+          : undefined;
+        if (version === undefined || version === serving) {
+          return { ...row, used: { version } };
+        }
+        // Not the serving version: say which stage it is in (archived, staging…).
+        const stage = await api.getVersion(ref, version).then(
+          v => v.stage,
+          () => undefined,
+        );
+        return { ...row, used: { version, stage } };
+      }),
+    );
     return { rows, catalogError: catalog.error };
   }, [api, catalogApi, refsKey]);
+
+  const invalidPanel = invalid.length > 0 && (
+    <WarningPanel
+      severity="warning"
+      title={`${MODELS_ANNOTATION} has entries that cannot be read`}
+    >
+      {invalid.join('; ')}
+    </WarningPanel>
+  );
 
   if (refs.length === 0) {
     return (
       <InfoCard title="ML models">
+        {invalidPanel}
         <Typography variant="body1" gutterBottom>
           This component depends on no ML models
         </Typography>
@@ -228,7 +338,12 @@ export const ComponentModelsCard = () => {
           To list the models it uses here, add their refs to{' '}
           <code className={classes.code}>spec.dependsOn</code> in the
           component's catalog-info.yaml, for example{' '}
-          <code className={classes.code}>mlmodel:default/fraud-detector</code>.
+          <code className={classes.code}>mlmodel:default/fraud-detector</code>,
+          and name the version it uses in the annotation{' '}
+          <code className={classes.code}>
+            {MODELS_ANNOTATION}: fraud-detector@champion
+          </code>
+          .
         </Typography>
       </InfoCard>
     );
@@ -254,6 +369,7 @@ export const ComponentModelsCard = () => {
             <TableRow>
               <TableCell>Model</TableCell>
               <TableCell>Owner</TableCell>
+              <TableCell>Used here</TableCell>
               <TableCell className={classes.capitalized}>
                 {servingStage ?? 'Serving'}
               </TableCell>
@@ -283,6 +399,7 @@ export const ComponentModelsCard = () => {
       } this component depends on`}
       noPadding
     >
+      {invalidPanel}
       {content}
     </InfoCard>
   );
