@@ -119,15 +119,18 @@ describe('ComponentModelsCard', () => {
     summaries['fraud-detector'].aliases = { champion: 4, challenger: 6 };
     const versionRequests: string[] = [];
     server.use(
-      http.get(`${BASE}/models/default/:name/versions/:version`, ({ params }) => {
-        versionRequests.push(`${params.name}@${params.version}`);
-        return HttpResponse.json({
-          modelRef: `mlmodel:default/${params.name}`,
-          version: Number(params.version),
-          stage: params.version === '4' ? 'archived' : 'staging',
-          aliases: [],
-        });
-      }),
+      http.get(
+        `${BASE}/models/default/:name/versions/:version`,
+        ({ params }) => {
+          versionRequests.push(`${params.name}@${params.version}`);
+          return HttpResponse.json({
+            modelRef: `mlmodel:default/${params.name}`,
+            version: Number(params.version),
+            stage: params.version === '4' ? 'archived' : 'staging',
+            aliases: [],
+          });
+        },
+      ),
     );
     try {
       await render({
@@ -149,7 +152,9 @@ describe('ComponentModelsCard', () => {
           /"bad entry" \(expected name@alias, name@stage or name@3\); "resource:default\/x@1" \(not an MLModel\)/,
         ),
       ).toBeInTheDocument();
-      const fraud = within(table).getByRole('link', { name: 'Fraud detector' }).closest('tr')!;
+      const fraud = within(table)
+        .getByRole('link', { name: 'Fraud detector' })
+        .closest('tr')!;
       const used = within(fraud).getAllByRole('cell')[1];
       expect(within(used).getByRole('link', { name: 'v5' })).toHaveAttribute(
         'href',
@@ -183,7 +188,9 @@ describe('ComponentModelsCard', () => {
         ...component,
         metadata: {
           ...component.metadata,
-          annotations: { 'model-registry.io/models': 'fraud-detector@champion' },
+          annotations: {
+            'model-registry.io/models': 'fraud-detector@champion',
+          },
         },
       });
       const status = await screen.findByRole('status');
@@ -192,7 +199,10 @@ describe('ComponentModelsCard', () => {
       );
       expect(
         screen.getByRole('link', { name: 'champion → v4' }),
-      ).toHaveAttribute('href', '/catalog/default/mlmodel/fraud-detector/versions/4');
+      ).toHaveAttribute(
+        'href',
+        '/catalog/default/mlmodel/fraud-detector/versions/4',
+      );
     } finally {
       summaries['fraud-detector'].aliases = { champion: 5 };
     }

@@ -150,7 +150,9 @@ function UsedHere(props: { row: Row; servingStage?: string }) {
     );
   }
   const label =
-    usage.kind === 'version' ? `v${version}` : `${usage.selector} → v${version}`;
+    usage.kind === 'version'
+      ? `v${version}`
+      : `${usage.selector} → v${version}`;
   const serving = servingStage
     ? row.summary?.stageOccupants[servingStage]
     : undefined;

@@ -12,7 +12,11 @@ describe('parseModelUsage', () => {
       ),
     ).toEqual({
       usages: [
-        { ref: 'mlmodel:default/fraud-detector', selector: 'champion', kind: 'alias' },
+        {
+          ref: 'mlmodel:default/fraud-detector',
+          selector: 'champion',
+          kind: 'alias',
+        },
         { ref: 'mlmodel:risk/churn', selector: 'production', kind: 'stage' },
         { ref: 'mlmodel:default/other', selector: '3', kind: 'version' },
         { ref: 'mlmodel:default/x', selector: '7', kind: 'version' },
@@ -23,8 +27,11 @@ describe('parseModelUsage', () => {
 
   it('names the entries it cannot read', () => {
     expect(
-      parseModelUsage('no-selector, @champion, a b@c, component:default/x@1', stages, 'default')
-        .invalid,
+      parseModelUsage(
+        'no-selector, @champion, a b@c, component:default/x@1',
+        stages,
+        'default',
+      ).invalid,
     ).toEqual([
       '"no-selector" (expected name@alias, name@stage or name@3)',
       '"@champion" (expected name@alias, name@stage or name@3)',
@@ -38,7 +45,10 @@ describe('parseModelUsage', () => {
   });
 
   it('resolves a usage against the summary', () => {
-    const summary = { stageOccupants: { production: 5 }, aliases: { champion: 4 } };
+    const summary = {
+      stageOccupants: { production: 5 },
+      aliases: { champion: 4 },
+    };
     const [alias, stage, version, unset] = parseModelUsage(
       'a@champion, a@production, a@2, a@challenger',
       stages,

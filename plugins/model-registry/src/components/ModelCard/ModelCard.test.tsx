@@ -1,5 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { VersionMonitoring } from '@model-registry/plugin-model-registry-common';
+import { discoveryApiRef } from '@backstage/core-plugin-api';
 import { http, HttpResponse } from 'msw';
 import { fraudDetector, REGISTRY, version } from '../../testing/fixtures';
 import {
@@ -10,8 +11,20 @@ import { ModelCard } from './ModelCard';
 
 const server = setupRegistryServer();
 
-function render() {
-  return renderWithRegistry(<ModelCard />, { entity: fraudDetector });
+/** The card in a test app whose discovery API gives the registry's URL (the snippets name it). */
+function render(entity: typeof fraudDetector = fraudDetector) {
+  return renderWithRegistry(<ModelCard />, {
+    entity,
+    apis: [
+      [
+        discoveryApiRef,
+        {
+          getBaseUrl: async (id: string) =>
+            `https://portal.example.com/api/${id}`,
+        },
+      ],
+    ],
+  });
 }
 
 const model = `${REGISTRY}/models/default/fraud-detector`;
@@ -99,12 +112,17 @@ describe('ModelCard', () => {
     // The production and the latest version link to their pages.
     expect(
       screen.getByRole('link', { name: 'Open the production version, v4' }),
-    ).toHaveAttribute('href', '/catalog/default/mlmodel/fraud-detector/versions/4');
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/mlmodel/fraud-detector/versions/4',
+    );
     expect(screen.getByRole('link', { name: 'v5' })).toHaveAttribute(
       'href',
       '/catalog/default/mlmodel/fraud-detector/versions/5',
     );
-    expect(screen.getByText('(5 versions)', { exact: false })).toBeInTheDocument();
+    expect(
+      screen.getByText('(5 versions)', { exact: false }),
+    ).toBeInTheDocument();
     expect(screen.getByText('champion → v4')).toBeInTheDocument();
     expect(screen.getByText('challenger → v5')).toBeInTheDocument();
     expect(screen.getByText('classification')).toBeInTheDocument();
@@ -135,6 +153,88 @@ describe('ModelCard', () => {
     // What the About card shows is not repeated.
     expect(screen.queryByText('Owner')).not.toBeInTheDocument();
     expect(screen.queryByText('Lifecycle')).not.toBeInTheDocument();
+    expect(screen.queryByText('System')).not.toBeInTheDocument();
+    expect(
+      screen.queryByText(fraudDetector.metadata.description!),
+    ).not.toBeInTheDocument();
+  });
+
+  it("shows a Hugging Face README of the production version as the card's sections", async () => {
+    server.use(
+      inProduction,
+      productionVersions([
+        version(4, {
+          stage: 'production',
+          card: {
+            markdown: [
+              '---',
+              'license: apache-2.0',
+              '---',
+              '# Model Card for fraud-detector',
+              '## MODEL DETAILS',
+              'Gradient-boosted trees over **212** features.',
+              '## Uses',
+              'Overridden by the catalog.',
+              '## Bias, Risks, and Limitations',
+              '[More Information Needed]',
+              '## How to Get Started with the Model',
+              'Load `models:/fraud-detector@champion`.',
+              '## Training Details',
+              '### Training Data',
+              'Twelve months of transactions.',
+              '## Citation',
+              'Acme risk team, 2026.',
+            ].join('\n'),
+          },
+        }),
+      ]),
+      monitoring(),
+    );
+    await render();
+    const details = await screen.findByText(
+      /Gradient-boosted trees over/,
+      {},
+      { timeout: 20_000 },
+    );
+    expect(within(details).getByText('212').tagName).toBe('STRONG');
+    const headings = screen
+      .getAllByRole('heading', { level: 3 })
+      .map(h => h.textContent);
+    // Known sections under their Hugging Face titles in the template's order, others after.
+    expect(headings).toEqual(
+      expect.arrayContaining([
+        'Model details',
+        'Intended use',
+        'How to get started',
+        'Training data',
+        'License',
+        'Citation',
+      ]),
+    );
+    expect(headings.indexOf('Model details')).toBeLessThan(
+      headings.indexOf('Intended use'),
+    );
+    expect(headings.indexOf('License')).toBeLessThan(
+      headings.indexOf('Citation'),
+    );
+    // The catalog's spec.card wins over the version's card.
+    expect(screen.getByText('Real-time scoring.')).toBeInTheDocument();
+    expect(screen.queryByText('Overridden by the catalog.')).toBeNull();
+    expect(
+      screen.getByText('Twelve months of transactions.'),
+    ).toBeInTheDocument();
+    // The catalog's license wins too.
+    expect(screen.getByText('proprietary')).toBeInTheDocument();
+    // A template placeholder is a missing section.
+    expect(screen.getByTestId('card-completeness')).toHaveTextContent(
+      'Card: 3 of 6 sections',
+    );
+    expect(
+      screen.getByText(
+        /Missing: Bias, risks and limitations, Evaluation, Ethical considerations\./,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('[More Information Needed]')).toBeNull();
   });
 
   it('links run and code only for http(s) URIs, showing any other scheme as text', async () => {
@@ -222,17 +322,31 @@ describe('ModelCard', () => {
     expect(
       await screen.findByText(/No versions yet. Register the first one/),
     ).toBeInTheDocument();
-    // The snippets are highlighted (split into spans): check the code's text.
-    await waitFor(() =>
-      expect(document.body.textContent).toContain(
-        '/api/model-registry/models/default/fraud-detector/versions',
-      ),
+    // The snippets are highlighted (split into spans): check the code's text, and wait for
+    // the highlighter (it loads each language asynchronously) to have marked a token of it.
+    const snippetShows = async (text: string, token: string) =>
+      await waitFor(() => {
+        expect(document.body.textContent).toContain(text);
+        const spans = [...document.querySelectorAll('pre code span')];
+        expect(spans.map(span => span.textContent)).toContain(token);
+      });
+    await snippetShows(
+      'curl -X POST "https://portal.example.com/api/model-registry/models/default/fraud-detector/versions"',
+      "'Content-Type: application/json'",
     );
+    fireEvent.click(screen.getByRole('tab', { name: 'Python' }));
+    await snippetShows(
+      '"https://portal.example.com/api/model-registry/models/default/fraud-detector/versions"',
+      'import',
+    );
+    expect(document.body.textContent).toContain('requests.post(');
     fireEvent.click(screen.getByRole('tab', { name: 'MLflow client' }));
-    await waitFor(() =>
-      expect(document.body.textContent).toContain(
-        'mlflow.register_model("runs:/<run id>/model", "fraud-detector")',
-      ),
+    await snippetShows(
+      'mlflow.set_registry_uri("https://portal.example.com/api/model-registry/mlflow")',
+      'import',
+    );
+    expect(document.body.textContent).toContain(
+      'mlflow.register_model("runs:/<run id>/model", "fraud-detector")',
     );
   });
 
@@ -249,15 +363,14 @@ describe('ModelCard', () => {
         }),
       ),
     );
-    await renderWithRegistry(<ModelCard />, {
-      entity: {
-        ...fraudDetector,
-        spec: {
-          ...fraudDetector.spec,
-          card: {
-            // eslint-disable-next-line no-script-url -- checks that it is never a link
-            intendedUse: '**Scoring** [run me](javascript:alert(1)) <script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2">',
-          },
+    await render({
+      ...fraudDetector,
+      spec: {
+        ...fraudDetector.spec,
+        card: {
+          // eslint-disable-next-line no-script-url -- checks that it is never a link
+          intendedUse:
+            '**Scoring** [run me](javascript:alert(1)) <script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2">',
         },
       },
     });

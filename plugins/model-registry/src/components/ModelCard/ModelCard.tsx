@@ -4,7 +4,6 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import { lazy, Suspense } from 'react';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { EntityRefLinks } from '@backstage/plugin-catalog-react';
@@ -19,7 +18,7 @@ import { UriLink } from '../UriLink';
 import { ProductionHealth } from './ProductionHealth';
 import { servingStageOf, useStageRules } from '../../hooks/useStageRules';
 import { useModelLinks } from '../../links/modelLinks';
-import { cardSectionsOf, CARD_SECTIONS } from './cardSections';
+import { cardSectionsOf } from './cardSections';
 
 // Loaded on demand: the markdown renderer and the code snippets are large chunks that the
 // card's registry facts (the production version first) must not wait for.
@@ -36,8 +35,6 @@ const useStyles = makeStyles(theme => ({
   missing: { color: theme.palette.text.secondary },
   chip: { marginRight: theme.spacing(0.5), marginBottom: theme.spacing(0.5) },
 }));
-
-export { CARD_SECTIONS };
 
 function Field(props: { label: string; children: React.ReactNode }) {
   const classes = useStyles();
@@ -83,9 +80,6 @@ export function ModelCard() {
   const { entity, entityRef, api } = useModelRef();
   const servingStage = servingStageOf(useStageRules());
   const links = useModelLinks();
-  const backendBaseUrl = useApi(configApiRef).getOptionalString(
-    'backend.baseUrl',
-  );
   const { value, loading, error } = useAsync(async () => {
     // The summary and the serving-stage version in parallel (one round trip, not two); only a
     // model without a version in that stage needs a second request, for its latest version.
@@ -186,7 +180,6 @@ export function ModelCard() {
           <Grid item xs={12}>
             <Suspense fallback={<Progress />}>
               <RegisterFirstVersion
-                backendBaseUrl={backendBaseUrl ?? window.location.origin}
                 namespace={namespace}
                 name={entity.metadata.name}
               />
@@ -218,7 +211,8 @@ export function ModelCard() {
     spec.card ?? {},
     (value?.version?.card ?? {}) as Record<string, string | undefined>,
   );
-  const missing = sections.filter(section => !section.text);
+  const counted = sections.filter(section => section.counted);
+  const missing = counted.filter(section => !section.text);
   const present = sections.filter(section => section.text);
 
   // Owner, system, lifecycle, description and tags are on the About card next to this one.
@@ -238,8 +232,8 @@ export function ModelCard() {
             component="h3"
             data-testid="card-completeness"
           >
-            {`Card: ${present.length - sections.filter(x => x.extra).length} of ${
-              CARD_SECTIONS.length
+            {`Card: ${counted.length - missing.length} of ${
+              counted.length
             } sections`}
           </Typography>
           {missing.length > 0 && (

@@ -1,6 +1,8 @@
-import { CodeSnippet } from '@backstage/core-components';
+import { CodeSnippet, Progress } from '@backstage/core-components';
+import { discoveryApiRef, useApi } from '@backstage/core-plugin-api';
 import { Box, Tab, Tabs, Typography } from '@material-ui/core';
 import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 
 /**
  * How to register a model's first version, with the model's name filled in: curl against
@@ -8,13 +10,22 @@ import { useState } from 'react';
  * API (docs/api.md, docs/mlflow.md). Loaded lazily: only a model without versions shows it.
  */
 export default function RegisterFirstVersion(props: {
-  backendBaseUrl: string;
   namespace: string;
   name: string;
 }) {
-  const { backendBaseUrl, namespace, name } = props;
+  const discovery = useApi(discoveryApiRef);
+  // The registry's URL as this app reaches it (the backend's base URL and the plugin's path).
+  const { value: api } = useAsync(
+    () => discovery.getBaseUrl('model-registry'),
+    [discovery],
+  );
+  if (!api) return <Progress />;
+  return <Snippets api={api} {...props} />;
+}
+
+function Snippets(props: { api: string; namespace: string; name: string }) {
+  const { api, namespace, name } = props;
   const [tab, setTab] = useState(0);
-  const api = `${backendBaseUrl}/api/model-registry`;
   const versions = `${api}/models/${namespace}/${name}/versions`;
   const snippets = [
     {
@@ -43,6 +54,8 @@ requests.post(
         "runId": "<training run id>",
         "metrics": {"auc": 0.95},
         "params": {"learning_rate": "0.1"},
+        # optional: the model card, e.g. a Hugging Face README.md
+        "card": {"markdown": open("README.md").read()},
     },
 ).raise_for_status()`,
     },
@@ -51,9 +64,14 @@ requests.post(
       language: 'python',
       text: `import mlflow
 
+# Or in the environment: MLFLOW_REGISTRY_URI=${api}/mlflow
 # MLFLOW_TRACKING_TOKEN=<a Backstage token>; runs and metrics stay on your tracking server
 mlflow.set_registry_uri("${api}/mlflow")
-mlflow.register_model("runs:/<run id>/model", "${name}")`,
+mlflow.register_model("runs:/<run id>/model", "${name}")${
+        namespace === 'default'
+          ? ''
+          : `\n# MLflow names map to the namespace of modelRegistry.mlflow.namespace (docs/mlflow.md)`
+      }`,
     },
   ];
   return (
