@@ -208,6 +208,76 @@ describe('ComponentModelsCard', () => {
     }
   });
 
+  it('warns about a pinned version that is not production and an alias that is not set', async () => {
+    serveByRefs();
+    server.use(
+      http.get(`${BASE}/models/default/:name/versions/:version`, ({ params }) =>
+        HttpResponse.json({
+          modelRef: `mlmodel:default/${params.name}`,
+          version: Number(params.version),
+          stage: 'staging',
+          aliases: [],
+        }),
+      ),
+    );
+    await render({
+      ...component,
+      metadata: {
+        ...component.metadata,
+        annotations: {
+          // text-encoder is not in spec.dependsOn: the annotation alone lists it.
+          'model-registry.io/models':
+            'fraud-detector@v6, churn-predictor@2, text-encoder@challenger',
+        },
+      },
+      relations: [
+        { type: 'dependsOn', targetRef: 'mlmodel:default/fraud-detector' },
+        { type: 'dependsOn', targetRef: 'mlmodel:default/churn-predictor' },
+      ],
+    });
+    await screen.findByRole('table');
+    const usedHere = (name: string) =>
+      within(rowOf(name)).getAllByRole('cell')[1];
+
+    const fraud = usedHere('Fraud detector');
+    expect(within(fraud).getByRole('status')).toHaveTextContent(
+      'not production: v6 (staging), production is v5',
+    );
+    expect(within(fraud).getByRole('link', { name: 'v6' })).toHaveAttribute(
+      'href',
+      '/catalog/default/mlmodel/fraud-detector/versions/6',
+    );
+    // A model with nothing in production says so.
+    expect(
+      within(usedHere('churn-predictor')).getByRole('status'),
+    ).toHaveTextContent('not production: v2 (staging), nothing in production');
+    const encoder = rowOf('text-encoder');
+    expect(encoder).toHaveTextContent(
+      'Registry: not found in the registry, or not visible to you',
+    );
+  });
+
+  it('says when an alias the service uses is not set', async () => {
+    serveByRefs();
+    await render({
+      ...component,
+      metadata: {
+        ...component.metadata,
+        annotations: {
+          'model-registry.io/models': 'fraud-detector@challenger',
+        },
+      },
+    });
+    await screen.findByRole('table');
+    const fraud = within(rowOf('Fraud detector')).getAllByRole('cell')[1];
+    expect(fraud).toHaveTextContent('challenger: alias challenger is not set');
+    expect(within(fraud).queryByRole('link')).toBeNull();
+    // The models of spec.dependsOn without an entry are listed as not pinned.
+    expect(
+      within(rowOf('churn-predictor')).getAllByRole('cell')[1],
+    ).toHaveTextContent('not pinned');
+  });
+
   it('lists the models the component depends on with owner and production version', async () => {
     serveByRefs();
     const catalog = fakeCatalog();
