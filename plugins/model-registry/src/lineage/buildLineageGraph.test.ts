@@ -41,7 +41,8 @@ function build(graph: LineageGraph, consumers: string[] = []) {
 
 describe('buildLineageGraph', () => {
   it('draws commits and runs as their own nodes with readable labels', () => {
-    const commit = 'https://example.com/acme/tabular-encoder/commit/4c123b1612dd';
+    const commit =
+      'https://example.com/acme/tabular-encoder/commit/4c123b1612dd';
     const run = 'https://tracking.example.com/#/runs/272d1371c17149d4';
     const { nodes } = build(
       graphWith(
@@ -113,9 +114,7 @@ describe('buildLineageGraph', () => {
       via: 'tabular-encoder v3',
       relation: 'trained on',
     });
-    expect(
-      edges.map(e => [e.from, e.to, e.indirect]),
-    ).toEqual([
+    expect(edges.map(e => [e.from, e.to, e.indirect])).toEqual([
       [base, root, false],
       ['entity:resource:default/accounts', base, true],
     ]);

@@ -102,8 +102,7 @@ export function buildLineageGraph(options: {
   versionLink?: (ref: string, version: number) => string;
 }): { nodes: LineageNode[]; edges: LineageEdge[] } {
   const { graph, modelRef, consumers, entityLink } = options;
-  const versionLink =
-    options.versionLink ?? ((ref: string) => entityLink(ref));
+  const versionLink = options.versionLink ?? ((ref: string) => entityLink(ref));
   const upstream = UPSTREAM_LINEAGE_RELATIONS as string[];
   const nodes = new Map<string, LineageNode>();
   const edges = new Map<string, LineageEdge>();

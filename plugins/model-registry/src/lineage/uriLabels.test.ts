@@ -2,17 +2,31 @@ import { commitLabel, runLabel } from './uriLabels';
 
 describe('commitLabel', () => {
   it.each([
-    ['https://example.com/acme/fraud/commit/4c123b1612dd', 'acme/fraud @ 4c123b1'],
-    ['https://gitlab.com/group/sub/repo/-/commit/abcdef0123', 'sub/repo @ abcdef0'],
-    ['https://bitbucket.org/acme/repo/commits/0123456789ab', 'acme/repo @ 0123456'],
-    ['git+https://example.com/acme/repo.git#0123456789ab', 'acme/repo @ 0123456'],
+    [
+      'https://example.com/acme/fraud/commit/4c123b1612dd',
+      'acme/fraud @ 4c123b1',
+    ],
+    [
+      'https://gitlab.com/group/sub/repo/-/commit/abcdef0123',
+      'sub/repo @ abcdef0',
+    ],
+    [
+      'https://bitbucket.org/acme/repo/commits/0123456789ab',
+      'acme/repo @ 0123456',
+    ],
+    [
+      'git+https://example.com/acme/repo.git#0123456789ab',
+      'acme/repo @ 0123456',
+    ],
   ])('%s → %s', (uri, label) => {
     expect(commitLabel(uri)).toBe(label);
   });
 
   it('finds no commit in other URIs', () => {
     expect(commitLabel('https://example.com/acme/repo')).toBeUndefined();
-    expect(commitLabel('https://example.com/acme/repo/commit/main')).toBeUndefined();
+    expect(
+      commitLabel('https://example.com/acme/repo/commit/main'),
+    ).toBeUndefined();
   });
 });
 

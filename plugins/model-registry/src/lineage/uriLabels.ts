@@ -17,20 +17,27 @@ export function uriLabel(uri: string): string {
  * URIs with the commit after `#` or `@`. Undefined when no commit id can be found.
  */
 export function commitLabel(uri: string): string | undefined {
-  const page = /^[a-z+]+:\/\/[^/]+\/(.+?)\/(?:-\/)?commits?\/([0-9a-f]{7,64})\/?$/i.exec(
-    uri,
-  );
+  const page =
+    /^[a-z+]+:\/\/[^/]+\/(.+?)\/(?:-\/)?commits?\/([0-9a-f]{7,64})\/?$/i.exec(
+      uri,
+    );
   if (page) return `${repoName(page[1])} @ ${page[2].slice(0, 7)}`;
-  const git = /^(?:git\+)?[a-z]+:\/\/[^/]+\/(.+?)(?:\.git)?[#@]([0-9a-f]{7,64})$/i.exec(
-    uri,
-  );
+  const git =
+    /^(?:git\+)?[a-z]+:\/\/[^/]+\/(.+?)(?:\.git)?[#@]([0-9a-f]{7,64})$/i.exec(
+      uri,
+    );
   if (git) return `${repoName(git[1])} @ ${git[2].slice(0, 7)}`;
   return undefined;
 }
 
 /** The last two segments of a repository path: `acme/fraud-detector`. */
 function repoName(path: string) {
-  return path.replace(/\.git$/, '').split('/').filter(Boolean).slice(-2).join('/');
+  return path
+    .replace(/\.git$/, '')
+    .split('/')
+    .filter(Boolean)
+    .slice(-2)
+    .join('/');
 }
 
 /**

@@ -81,9 +81,7 @@ export function LineageGraphNode(props: { node: LineageNode }) {
         }`}
         width={width}
         height={height}
-        rx={
-          node.kind === 'entity' || node.kind === 'consumer' ? 4 : 12
-        }
+        rx={node.kind === 'entity' || node.kind === 'consumer' ? 4 : 12}
       />
       <text
         className={isRoot ? classes.rootLabel : classes.label}

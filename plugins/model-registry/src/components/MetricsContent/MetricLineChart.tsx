@@ -170,7 +170,9 @@ export function MetricLineChart(props: {
                 >
                   <title>{`Version ${dot.payload?.version} (${
                     dot.payload?.stage
-                  }): ${metric} = ${formatValue(dot.payload?.value ?? 0)}`}</title>
+                  }): ${metric} = ${formatValue(
+                    dot.payload?.value ?? 0,
+                  )}`}</title>
                 </circle>
               );
             }}

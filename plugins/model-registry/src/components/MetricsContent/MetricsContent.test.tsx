@@ -119,7 +119,9 @@ function tableRows() {
 describe('MetricsContent', () => {
   it('charts the key metrics of the annotation, production and aliases marked', async () => {
     serve(versions);
-    await render({ 'model-registry.io/key-metrics': 'loss, auc, not-recorded' });
+    await render({
+      'model-registry.io/key-metrics': 'loss, auc, not-recorded',
+    });
 
     const auc = await screen.findByRole('img', { name: /Line chart of auc/ });
     expect(charts()).toEqual(['metric-chart-loss', 'metric-chart-auc']);
@@ -150,7 +152,9 @@ describe('MetricsContent', () => {
         .textContent,
     ).toBe('Version 4 (production): auc = 0.95');
     // Reference lines: the production version with its alias, the other aliased version.
-    expect(within(auc).getByText('production v4 · champion')).toBeInTheDocument();
+    expect(
+      within(auc).getByText('production v4 · champion'),
+    ).toBeInTheDocument();
     expect(within(auc).getByText('challenger v5')).toBeInTheDocument();
     // Versions on the x-axis.
     expect(within(auc).getByText('v1')).toBeInTheDocument();
@@ -204,9 +208,9 @@ describe('MetricsContent', () => {
     expect(within(auc).queryByText(/Jul 26/)).toBeNull();
     fireEvent.click(screen.getByRole('radio', { name: 'By time' }));
     expect(
-      within(screen.getByRole('img', { name: /Line chart of auc/ })).getAllByText(
-        /Jul 26/,
-      ).length,
+      within(
+        screen.getByRole('img', { name: /Line chart of auc/ }),
+      ).getAllByText(/Jul 26/).length,
     ).toBeGreaterThan(0);
   });
 
@@ -220,14 +224,18 @@ describe('MetricsContent', () => {
     );
     await render();
 
-    await screen.findByRole('img', { name: /Line chart of auc over 20 versions/ });
+    await screen.findByRole('img', {
+      name: /Line chart of auc over 20 versions/,
+    });
     expect(
       screen.getByText(
         '1 metric across versions v26–v45 (20 versions, older ones on the next page)',
       ),
     ).toBeInTheDocument();
     expect(tableRows()[0][0]).toBe('v45');
-    expect(screen.getByRole('button', { name: 'Newer versions' })).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Newer versions' }),
+    ).toBeDisabled();
 
     fireEvent.click(screen.getByRole('button', { name: 'Older versions' }));
     await screen.findByText(
@@ -240,7 +248,9 @@ describe('MetricsContent', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Older versions' }));
     await screen.findByText('1 metric across versions v1–v5 (5 versions)');
     expect(requests[2].searchParams.get('cursor')).toBe('40');
-    expect(screen.getByRole('button', { name: 'Older versions' })).toBeDisabled();
+    expect(
+      screen.getByRole('button', { name: 'Older versions' }),
+    ).toBeDisabled();
 
     fireEvent.click(screen.getByRole('button', { name: 'Newer versions' }));
     await screen.findByText(

@@ -510,9 +510,7 @@ describe('VersionsContent table for ML engineers', () => {
       apis: [[storageApiRef, storage]],
     });
     const row5 = await screen.findByTestId('version-row-5', {}, wait);
-    const headers = screen
-      .getAllByRole('columnheader')
-      .map(h => h.textContent);
+    const headers = screen.getAllByRole('columnheader').map(h => h.textContent);
     expect(headers).toEqual(expect.arrayContaining(['recall', 'auc']));
     expect(headers.indexOf('recall')).toBeLessThan(headers.indexOf('auc'));
     expect(within(row5).getByText('0.97')).toBeInTheDocument();
@@ -549,7 +547,10 @@ describe('VersionsContent table for ML engineers', () => {
     const row5 = await screen.findByTestId('version-row-5', {}, wait);
     expect(
       within(row5).getByRole('link', { name: 'Open version 5' }),
-    ).toHaveAttribute('href', '/catalog/default/mlmodel/fraud-detector/versions/5');
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/mlmodel/fraud-detector/versions/5',
+    );
     expect(screen.getByRole('button', { name: 'Compare' })).toBeDisabled();
 
     fireEvent.click(screen.getByLabelText('Select version 5 to compare'));
@@ -585,7 +586,9 @@ describe('VersionsContent table for ML engineers', () => {
     ).toBeInTheDocument();
 
     const listed = requests.filter(r => r.url.includes('/versions?')).length;
-    fireEvent.click(screen.getByRole('button', { name: 'Remove alias legacy' }));
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Remove alias legacy' }),
+    );
     const dialog = await screen.findByRole('dialog');
     expect(dialog).toHaveTextContent(
       'Clients that load legacy (today version 3) will no longer find it.',
@@ -593,7 +596,9 @@ describe('VersionsContent table for ML engineers', () => {
     fireEvent.change(within(dialog).getByLabelText(/Comment/), {
       target: { value: 'v3 is gone' },
     });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove alias' }));
+    fireEvent.click(
+      within(dialog).getByRole('button', { name: 'Remove alias' }),
+    );
     await waitFor(() => expect(deleted).toBeDefined());
     expect(deleted!.pathname).toBe(
       '/api/model-registry/models/default/fraud-detector/aliases/legacy',

@@ -72,10 +72,10 @@ const DEFAULT_METRIC_COLUMNS = 3;
 function useMetricColumnChoice(entityRef: string) {
   const storage = useApi(storageApiRef).forBucket('model-registry');
   const key = `version-metric-columns:${entityRef}`;
-  const observable = useMemo(() => storage.observe$<string[]>(key), [
-    storage,
-    key,
-  ]);
+  const observable = useMemo(
+    () => storage.observe$<string[]>(key),
+    [storage, key],
+  );
   const snapshot = useObservable(observable, storage.snapshot<string[]>(key));
   const value = Array.isArray(snapshot?.value) ? snapshot.value : undefined;
   return [value, (next: string[]) => storage.set(key, next)] as const;
@@ -302,10 +302,12 @@ export function VersionsContent() {
           <Typography variant="body2">
             {stale
               .map(
-                s => `${s.alias} points at v${s.version} (${stageRules.archivedStage})`,
+                s =>
+                  `${s.alias} points at v${s.version} (${stageRules.archivedStage})`,
               )
               .join('; ')}
-            : move the alias to a live version (Set alias in its row) or remove it.
+            : move the alias to a live version (Set alias in its row) or remove
+            it.
           </Typography>
         </Box>
       )}
