@@ -61,7 +61,7 @@ export function registerRegistryActions(
     name: nameOf(REGISTRY_ACTION_IDS.findModels),
     title: 'Find ML models',
     description:
-      'Finds ML models in the model registry that you can read, by free text over name, title and description, by owner, and by stage (only models with a live version in that stage). ' +
+      'Finds ML models in the model registry that you can read, by free text over name, title and description, by owner, by stage (only models with a live version in that stage), by tag and by the metrics of the production version (e.g. auc > 0.95). ' +
       'Each model comes with its registry summary: version count, latest version, the version in each stage (e.g. production) and its aliases. Pass nextCursor back as cursor for the next page.',
     attributes: { readOnly: true, idempotent: true },
     schema: {
@@ -85,6 +85,20 @@ export function registerRegistryActions(
               `Only models with a live version in this stage (${stageRules.stages.join(
                 ', ',
               )})`,
+            ),
+          tag: z
+            .string()
+            .max(500)
+            .optional()
+            .describe(
+              'Only models with this tag: key (catalog or registry tag) or key=value (registry model tag)',
+            ),
+          metric: z
+            .string()
+            .max(500)
+            .optional()
+            .describe(
+              'Only models whose production version satisfies these comma-separated conditions, e.g. auc > 0.95, recall_at_1pct_fpr >= 0.8',
             ),
           task: z
             .string()
@@ -134,6 +148,8 @@ export function registerRegistryActions(
           task: input.task || undefined,
           lifecycle: input.lifecycle || undefined,
           stage: input.stage,
+          tag: input.tag || undefined,
+          metric: input.metric || undefined,
           limit: pageLimit(input.limit),
           cursor: input.cursor,
         }),

@@ -243,6 +243,14 @@ export class DatabaseModelRegistryStore implements ModelRegistryStore {
     return models.modelsWithStage(this.db, modelRefs, stage);
   }
 
+  modelsWithTag(modelRefs: string[], key: string, value?: string) {
+    return models.modelsWithTag(this.db, modelRefs, key, value);
+  }
+
+  metricsInStage(modelRefs: string[], stage: string) {
+    return models.metricsInStage(this.db, modelRefs, stage);
+  }
+
   registerModel(
     modelRef: string,
     entity: Record<string, unknown>,

@@ -308,6 +308,19 @@ export interface ModelStore {
    */
   modelsWithStage(modelRefs: string[], stage: string): Promise<Set<string>>;
 
+  /** Of the given models, those with the registry model tag `key` (and value, if given). */
+  modelsWithTag(
+    modelRefs: string[],
+    key: string,
+    value?: string,
+  ): Promise<Set<string>>;
+
+  /** The metrics of the live version each of the given models has in the stage (one query). */
+  metricsInStage(
+    modelRefs: string[],
+    stage: string,
+  ): Promise<Map<string, Record<string, unknown>>>;
+
   /** Creates (or revives) a model registered through the API. Conflict if a live one exists. */
   registerModel(
     modelRef: string,

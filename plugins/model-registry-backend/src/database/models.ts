@@ -69,6 +69,45 @@ export async function modelsWithStage(
   return new Set(rows.map(r => r.model_ref as string));
 }
 
+/** Of the given models, those with a registry model tag `key` (and, if given, that value). */
+export async function modelsWithTag(
+  db: Knex,
+  modelRefs: string[],
+  key: string,
+  value?: string,
+): Promise<Set<string>> {
+  if (modelRefs.length === 0) return new Set();
+  const rows = await db('model_tags')
+    .whereIn('model_ref', modelRefs)
+    .where(value === undefined ? { key } : { key, value })
+    .distinct('model_ref');
+  return new Set(rows.map(r => r.model_ref as string));
+}
+
+/** The metrics of the live version each of the given models has in the stage. */
+export async function metricsInStage(
+  db: Knex,
+  modelRefs: string[],
+  stage: string,
+): Promise<Map<string, Record<string, unknown>>> {
+  const result = new Map<string, Record<string, unknown>>();
+  if (modelRefs.length === 0) return result;
+  const rows = await db('model_versions')
+    .whereIn('model_ref', modelRefs)
+    .where({ stage })
+    .whereNull('deleted_at')
+    .orderBy('version', 'asc')
+    .select('model_ref', 'metrics');
+  for (const row of rows) {
+    // single-occupancy stages hold one version; otherwise the newest one counts
+    result.set(
+      row.model_ref as string,
+      parseJson<Record<string, unknown>>(row.metrics) ?? {},
+    );
+  }
+  return result;
+}
+
 /** Registry state of many models in three queries, whatever the count. */
 export async function getSummaries(
   db: Knex,

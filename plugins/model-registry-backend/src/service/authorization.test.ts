@@ -192,7 +192,7 @@ describeRegistry('registry authorization', registry => {
       hiddenFrom: [MALLORY, BOB],
     });
     const secret = secretModel.path;
-    await registry.registerVersion(secretModel);
+    await registry.registerVersion(secretModel, { metrics: { auc: 0.9 } });
     await api('post', `${secret}/versions/1/lineage`)
       .send({ edges: [{ relation: 'trainedOn', entityRef: dataset }] })
       .expect(201);
@@ -223,6 +223,26 @@ describeRegistry('registry authorization', registry => {
       secretModel.name,
     );
     expect(models.body.totalCount).toBe(2);
+    // Nor found by its production metrics, its tags or a sort (issue 12).
+    await api('post', `${secret}/versions/1/stage`)
+      .send({ stage: 'production' })
+      .expect(200);
+    for (const filter of [
+      'stage=production',
+      `metric=${encodeURIComponent('auc > 0.5')}`,
+      'sort=owner&order=desc',
+    ]) {
+      const path = `/models?q=${search}&${filter}`;
+      const hidden = await api('get', path, callers.mallory);
+      expect([filter, hidden.status]).toEqual([filter, 200]);
+      expect(hidden.body.items.map((m: any) => m.name)).not.toContain(
+        secretModel.name,
+      );
+      // the owner finds it with the same filter
+      expect(
+        (await api('get', path)).body.items.map((m: any) => m.name),
+      ).toContain(secretModel.name);
+    }
     const dependents = await api(
       'get',
       `/lineage/dependents?target=${encodeURIComponent(dataset)}`,

@@ -7,11 +7,18 @@ import {
   ModelSummary,
 } from '@model-registry/plugin-model-registry-common';
 import {
-  isStageScanCursor,
-  listModelsInStage,
-  StageScanCursor,
-} from './listModelsInStage';
-import { firstModelsQuery, ModelListParams } from './modelsQuery';
+  isScanCursor,
+  listModelsScan,
+  RegistryFilterText,
+  RegistryMatcher,
+  ScanCursor,
+} from './listModelsScan';
+import { metricsSatisfy, parseMetricFilter, parseTag } from './modelFilters';
+import {
+  checkModelsSort,
+  firstModelsQuery,
+  ModelListParams,
+} from './modelsQuery';
 import type { RouteContext } from './RouteContext';
 
 /** The summary of a catalog model that has no registry data yet. */
@@ -26,11 +33,11 @@ export function emptySummary(modelRef: string): ModelSummary {
 }
 
 /** What a model list asks for: GET /models' query, and the model-registry:find-models action. */
-export type ListModelsQuery = ModelListParams & {
-  stage?: string;
-  limit: number;
-  cursor?: string;
-};
+export type ListModelsQuery = ModelListParams &
+  RegistryFilterText & {
+    limit: number;
+    cursor?: string;
+  };
 
 /** A page of models with their registry summaries. */
 export type ModelListPage = {
@@ -44,8 +51,8 @@ export type ModelListPage = {
  * page, with their registry summaries: GET /models and the find-models action both answer
  * with this. Without a stage it is one catalog query, whose cursor travels inside the
  * registry's signed cursor (a client cannot edit the catalog query it encodes, e.g. to list
- * other kinds through the registry); with a stage, a scan of the catalog's pages in name
- * order keeping the models the registry has in the stage.
+ * other kinds through the registry); with a stage, tag or metric filter, a scan of the
+ * catalog's pages in the list's order keeping the models the registry filters pass.
  */
 export async function listModels(
   ctx: Pick<RouteContext, 'store' | 'stageRules' | 'catalog'>,
@@ -54,17 +61,22 @@ export async function listModels(
 ): Promise<ModelListPage> {
   const { store, stageRules } = ctx;
   const cursors = store.cursors;
-  const { stage, limit, cursor } = query;
-  if (stage !== undefined) {
-    const problem = checkStage(stageRules, stage);
-    if (problem) throw new InputError(`stage ${problem}`);
-  }
+  const { limit, cursor } = query;
   const params: ModelListParams = {
     owner: query.owner,
     task: query.task,
     lifecycle: query.lifecycle,
     q: query.q,
+    sort: query.sort,
+    order: query.order,
   };
+  checkModelsSort(params);
+  const filters: RegistryFilterText = {
+    stage: query.stage,
+    tag: query.tag,
+    metric: query.metric,
+  };
+  const matcher = registryMatcher(ctx, filters);
 
   const respond = async (
     entities: Entity[],
@@ -90,7 +102,7 @@ export async function listModels(
     };
   };
 
-  if (stage === undefined) {
+  if (!matcher) {
     const position = cursor
       ? cursors.decode<{ catalogCursor: string }>(
           'models',
@@ -114,23 +126,82 @@ export async function listModels(
     });
   }
 
-  const position: StageScanCursor = cursor
-    ? cursors.decode<StageScanCursor>(
-        'models-in-stage',
-        cursor,
-        isStageScanCursor(stage),
-      )
-    : { stage, skip: 0, params };
-  const page = await listModelsInStage({
+  const position: ScanCursor = cursor
+    ? cursors.decode<ScanCursor>('models-scan', cursor, isScanCursor(filters))
+    : { filters, skip: 0, params };
+  const page = await listModelsScan({
     catalog: ctx.catalog,
-    store,
+    matcher,
     credentials,
     position,
     limit,
   });
   return respond(page.items, {
     nextCursor: page.next
-      ? cursors.encode('models-in-stage', page.next)
+      ? cursors.encode('models-scan', page.next)
       : undefined,
+    // known only when the first page is the whole answer
+    totalCount: !cursor && !page.next ? page.items.length : undefined,
   });
+}
+
+/**
+ * The registry filters of a model list (stage, tag, metric) as one check of a catalog page,
+ * or undefined without any. Checks each filter; messages name the parameter.
+ */
+function registryMatcher(
+  ctx: Pick<RouteContext, 'store' | 'stageRules'>,
+  filters: RegistryFilterText,
+): RegistryMatcher | undefined {
+  const { store, stageRules } = ctx;
+  const checks: RegistryMatcher[] = [];
+  if (filters.stage !== undefined) {
+    const stage = filters.stage;
+    const problem = checkStage(stageRules, stage);
+    if (problem) throw new InputError(`stage ${problem}`);
+    checks.push((_, refs) => store.modelsWithStage(refs, stage));
+  }
+  if (filters.tag !== undefined) {
+    const tag = parseTag(filters.tag);
+    checks.push(async (entities, refs) => {
+      const tagged = await store.modelsWithTag(refs, tag.key, tag.value);
+      if (tag.value === undefined) {
+        entities.forEach((entity, i) => {
+          if (entity.metadata.tags?.includes(tag.key)) tagged.add(refs[i]);
+        });
+      }
+      return tagged;
+    });
+  }
+  if (filters.metric !== undefined) {
+    const conditions = parseMetricFilter(filters.metric);
+    const serving = stageRules.singleOccupancyStages[0];
+    if (!serving) {
+      throw new InputError(
+        'metric needs a single-occupancy stage (production) in modelRegistry.stages',
+      );
+    }
+    checks.push(async (_, refs) => {
+      const metrics = await store.metricsInStage(refs, serving);
+      return new Set(
+        [...metrics]
+          .filter(([, m]) => metricsSatisfy(m, conditions))
+          .map(([ref]) => ref),
+      );
+    });
+  }
+  if (checks.length === 0) return undefined;
+  return async (entities, refs) => {
+    let passed = new Set(refs);
+    for (const check of checks) {
+      const kept = new Set(passed);
+      const answer = await check(
+        entities.filter((_, i) => kept.has(refs[i])),
+        refs.filter(ref => kept.has(ref)),
+      );
+      passed = new Set([...kept].filter(ref => answer.has(ref)));
+      if (passed.size === 0) break;
+    }
+    return passed;
+  };
 }

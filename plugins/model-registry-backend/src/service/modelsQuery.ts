@@ -8,9 +8,40 @@ export type ModelListParams = {
   task?: string;
   lifecycle?: string;
   q?: string;
+  /** name (default), owner, task or lifecycle. */
+  sort?: string;
+  /** asc (default) or desc. */
+  order?: string;
 };
 
-/** The catalog query of the first page of GET /models: MLModel entities in name order. */
+/** The catalog field of each sort of GET /models. */
+const SORT_FIELDS: Record<string, string> = {
+  name: 'metadata.name',
+  owner: 'relations.ownedBy',
+  task: 'spec.type',
+  lifecycle: 'spec.lifecycle',
+};
+
+/** Checks the sort and order of GET /models; messages name the parameter. */
+export function checkModelsSort(params: ModelListParams) {
+  if (params.sort !== undefined && !(params.sort in SORT_FIELDS)) {
+    throw new InputError(
+      `sort must be one of ${Object.keys(SORT_FIELDS).join(', ')}`,
+    );
+  }
+  if (
+    params.order !== undefined &&
+    params.order !== 'asc' &&
+    params.order !== 'desc'
+  ) {
+    throw new InputError('order must be asc or desc');
+  }
+}
+
+/**
+ * The catalog query of the first page of GET /models: MLModel entities in the requested
+ * order (name by default; ties, and models without the field, in name order).
+ */
 export function firstModelsQuery(params: ModelListParams) {
   const filter: Record<string, string> = { kind: MLMODEL_KIND };
   if (params.owner) {
@@ -30,7 +61,7 @@ export function firstModelsQuery(params: ModelListParams) {
   if (params.lifecycle) filter['spec.lifecycle'] = params.lifecycle;
   return {
     filter,
-    orderFields: { field: 'metadata.name', order: 'asc' as const },
+    orderFields: orderFields(params),
     ...(params.q
       ? {
           fullTextFilter: {
@@ -40,4 +71,15 @@ export function firstModelsQuery(params: ModelListParams) {
         }
       : {}),
   };
+}
+
+function orderFields(params: ModelListParams) {
+  const order = params.order === 'desc' ? ('desc' as const) : ('asc' as const);
+  const field = SORT_FIELDS[params.sort ?? 'name'] ?? SORT_FIELDS.name;
+  return field === SORT_FIELDS.name
+    ? [{ field, order }]
+    : [
+        { field, order },
+        { field: SORT_FIELDS.name, order: 'asc' as const },
+      ];
 }

@@ -42,6 +42,10 @@ export class ModelRegistryClient {
     this.monitoring = new ModelRegistryMonitoringClient(options);
   }
 
+  /**
+   * A page of the models the caller can read. With stage, tag or metric, totalCount is
+   * given only when the first page holds the whole answer.
+   */
   listModels(
     query: {
       limit?: number;
@@ -50,8 +54,14 @@ export class ModelRegistryClient {
       task?: string;
       lifecycle?: string;
       q?: string;
-      /** Only models with a live version in this stage (totalCount is then left out). */
+      /** Only models with a live version in this stage. */
       stage?: string;
+      /** Only models with this tag: `key` (catalog or registry tag) or `key=value`. */
+      tag?: string;
+      /** Conditions on the production version's metrics: `auc > 0.95, recall >= 0.8`. */
+      metric?: string;
+      sort?: 'name' | 'owner' | 'task' | 'lifecycle';
+      order?: 'asc' | 'desc';
     } = {},
     options?: ModelRegistryRequestOptions,
   ) {

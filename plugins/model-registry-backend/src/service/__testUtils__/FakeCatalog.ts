@@ -16,6 +16,8 @@ export type FakeModelOptions = {
   /** The task (spec.type); default classification. */
   task?: string;
   lifecycle?: string;
+  /** metadata.tags */
+  tags?: string[];
   /** Users who cannot read the model (services and everyone else can). */
   hiddenFrom?: string[];
 };
@@ -23,8 +25,10 @@ export type FakeModelOptions = {
 type Query = {
   filter?: Record<string, string | string[]>;
   fullTextFilter?: { term: string; fields?: string[] };
-  orderFields?: unknown;
+  orderFields?: OrderField | OrderField[];
 };
+
+type OrderField = { field: string; order: 'asc' | 'desc' };
 
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
 const refOf = (e: Entity) => lower(stringifyEntityRef(e));
@@ -70,6 +74,27 @@ function matches(entity: Entity, query: Query): boolean {
 }
 
 /**
+ * Orders like the catalog: by each order field in turn (entities without the field last),
+ * then by name.
+ */
+function compareBy(orderFields: OrderField | OrderField[] | undefined) {
+  const fields = orderFields
+    ? [orderFields].flat()
+    : [{ field: 'metadata.name', order: 'asc' as const }];
+  return (a: Entity, b: Entity) => {
+    for (const { field, order } of fields) {
+      const x = valuesOf(a, field)[0];
+      const y = valuesOf(b, field)[0];
+      if (x === y) continue;
+      if (x === undefined) return 1;
+      if (y === undefined) return -1;
+      return x.localeCompare(y) * (order === 'desc' ? -1 : 1);
+    }
+    return a.metadata.name.localeCompare(b.metadata.name);
+  };
+}
+
+/**
  * A catalog for router tests: models are added per test, a model can be hidden from some
  * users, and queryEntities pages like the real catalog — its cursor is base64 JSON that
  * carries the whole query, so a client that can edit it can list other kinds.
@@ -98,6 +123,7 @@ export class FakeCatalog {
         namespace: options.namespace ?? 'default',
         ...(options.title ? { title: options.title } : {}),
         ...(options.description ? { description: options.description } : {}),
+        ...(options.tags ? { tags: options.tags } : {}),
       },
       spec: {
         type: options.task ?? 'classification',
@@ -176,7 +202,7 @@ export class FakeCatalog {
     }
     const all = this.visible(credentials)
       .filter(e => matches(e, query))
-      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      .sort(compareBy(query.orderFields));
     const limit = request?.limit ?? 20;
     const items = all.slice(query.offset, query.offset + limit);
     const next = query.offset + limit;

@@ -258,7 +258,10 @@ describeRegistry('model routes', registry => {
           }`,
         );
         expect(res.status).toBe(200);
-        expect(res.body.totalCount).toBeUndefined();
+        // counted only when the first page is the whole answer
+        expect(res.body.totalCount).toBe(
+          !cursor && !res.body.nextCursor ? res.body.items.length : undefined,
+        );
         names.push(...res.body.items.map((m: any) => m.name));
         pages.push(res.body.items.length);
         cursor = res.body.nextCursor;
@@ -448,6 +451,170 @@ describeRegistry('model routes', registry => {
           `${prefix}-1`,
         ]);
       }
+    });
+  });
+
+  describe('search by metric and tag, sort (issue 12)', () => {
+    /** Four models under one prefix: metrics on production and staging, tags. */
+    async function fixture() {
+      const prefix = registry.uniqueName('msearch');
+      const add = (suffix: string, options: object = {}) =>
+        registry.catalog.addModel(`${prefix}-${suffix}`, options).metadata.name;
+      const a = add('a', { tags: ['fraud'], task: 'ranking' });
+      const b = add('b', {
+        owner: 'group:default/platform-ml',
+        lifecycle: 'experimental',
+      });
+      const c = add('c', { hiddenFrom: [MALLORY] });
+      const d = add('d', { tags: ['vision'] });
+      const version = async (name: string, metrics: object, stage?: string) => {
+        const res = await api('post', `/models/default/${name}/versions`).send({
+          source: `s3://m/${name}/${registry.uniqueName('v')}`,
+          metrics,
+        });
+        expect(res.status).toBe(201);
+        if (stage) {
+          await api(
+            'post',
+            `/models/default/${name}/versions/${res.body.version}/stage`,
+          )
+            .send({ stage })
+            .expect(200);
+        }
+      };
+      await version(a, { auc: 0.97, recall: 0.8 }, 'production');
+      await version(b, { auc: 0.99 }, 'staging');
+      await version(b, { auc: 0.93, recall: 0.85 }, 'production');
+      await version(c, { auc: 0.99 }, 'production');
+      await version(d, { loss: 0.2 }, 'production');
+      await api('post', '/mlflow/api/2.0/mlflow/registered-models/set-tag')
+        .send({ name: b, key: 'fraud', value: 'yes' })
+        .expect(200);
+      await api('post', '/mlflow/api/2.0/mlflow/registered-models/set-tag')
+        .send({ name: d, key: 'domain', value: 'images' })
+        .expect(200);
+      const names = async (query: string, auth?: string) => {
+        const res = await api(
+          'get',
+          `/models?q=${prefix}&${query}&limit=100`,
+          auth,
+        );
+        expect([query, res.status, res.body.error?.message]).toEqual([
+          query,
+          200,
+          undefined,
+        ]);
+        expect(res.body.totalCount).toBe(res.body.items.length);
+        return res.body.items.map((m: any) => m.name);
+      };
+      return { prefix, a, b, c, d, names };
+    }
+
+    it('finds models by conditions on the production version’s metrics', async () => {
+      const { a, b, c, d, names } = await fixture();
+      const q = (text: string) => `metric=${encodeURIComponent(text)}`;
+      expect(await names(q('auc > 0.95'))).toEqual([a, c]);
+      // b's staging version has 0.99: only production counts
+      expect(await names(q('auc>=0.93'))).toEqual([a, b, c]);
+      expect(await names(q('auc > 0.9, auc < 0.95'))).toEqual([b]);
+      expect(await names(q('auc != 0.97, recall >= 0.8'))).toEqual([b]);
+      expect(await names(q('auc = 0.97'))).toEqual([a]);
+      expect(await names(q('auc == 0.97'))).toEqual([a]);
+      expect(await names(q('auc <= 1e-3'))).toEqual([]);
+      // a model without the metric (d) or without production never matches
+      expect(await names(q('loss < 1'))).toEqual([d]);
+      // with a stage: both filters hold
+      expect(await names(`stage=staging&${q('auc > 0.9')}`)).toEqual([b]);
+      // what the caller cannot read is not found by its metrics either
+      expect(await names(q('auc > 0.98'), callers.mallory)).toEqual([]);
+      expect(await names(q('auc > 0.98'))).toEqual([c]);
+    });
+
+    it('finds models by tag: catalog tags and registry model tags', async () => {
+      const { a, b, d, names } = await fixture();
+      expect(await names('tag=fraud')).toEqual([a, b]);
+      expect(await names('tag=fraud%3Dyes')).toEqual([b]);
+      expect(await names('tag=fraud%3Dno')).toEqual([]);
+      expect(await names('tag=vision')).toEqual([d]);
+      expect(await names('tag=domain')).toEqual([d]);
+      expect(await names('tag=domain%3Dimages')).toEqual([d]);
+      expect(
+        await names(`tag=fraud&metric=${encodeURIComponent('auc > 0.95')}`),
+      ).toEqual([a]);
+    });
+
+    it('sorts by owner, task or lifecycle, either way, names breaking ties', async () => {
+      const { prefix, a, b, c, d, names } = await fixture();
+      expect(await names('sort=name&order=desc')).toEqual([d, c, b, a]);
+      expect(await names('sort=owner')).toEqual([b, a, c, d]);
+      expect(await names('sort=owner&order=desc')).toEqual([a, c, d, b]);
+      expect(await names('sort=lifecycle')).toEqual([b, a, c, d]);
+      expect(await names('sort=task&order=desc')).toEqual([a, b, c, d]);
+      // sorted and filtered by the registry, paged by a cursor
+      const first = await api(
+        'get',
+        `/models?q=${prefix}&sort=name&order=desc&metric=${encodeURIComponent(
+          'auc > 0.9',
+        )}&limit=2`,
+      );
+      expect(first.body.items.map((m: any) => m.name)).toEqual([c, b]);
+      expect(first.body.totalCount).toBeUndefined();
+      const rest = await api(
+        'get',
+        `/models?q=${prefix}&sort=name&order=desc&metric=${encodeURIComponent(
+          'auc > 0.9',
+        )}&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      );
+      expect(rest.body.items.map((m: any) => m.name)).toEqual([a]);
+      // the cursor belongs to its filters
+      const other = await api(
+        'get',
+        `/models?q=${prefix}&metric=${encodeURIComponent(
+          'auc > 0.1',
+        )}&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+      );
+      expect(other.status).toBe(400);
+      expect(other.body.error.message).toMatch(/cursor/);
+      await expectCursorsRefused(
+        registry,
+        `/models?q=${prefix}&sort=name&order=desc&metric=${encodeURIComponent(
+          'auc > 0.9',
+        )}`,
+        tamperedCursors(first.body.nextCursor),
+      );
+    });
+
+    it('refuses malformed metric, tag, sort and order filters, naming them', async () => {
+      const get = (query: string): BadInputCase => [
+        'get',
+        `/models?${query}`,
+        query,
+        undefined,
+        query.split('=')[0],
+      ];
+      await expectBadInput(registry, [
+        get('metric='),
+        get(`metric=${encodeURIComponent(' , ')}`),
+        get(`metric=${encodeURIComponent('auc')}`),
+        get(`metric=${encodeURIComponent('auc >')}`),
+        get(`metric=${encodeURIComponent('> 0.9')}`),
+        get(`metric=${encodeURIComponent('auc > high')}`),
+        get(`metric=${encodeURIComponent('auc ~ 0.9')}`),
+        get(`metric=${encodeURIComponent('auc > 0x10')}`),
+        get(`metric=${encodeURIComponent('auc > 1e999')}`),
+        get(`metric=${encodeURIComponent('auc > 0.9,')}`),
+        get(
+          `metric=${encodeURIComponent(
+            Array.from({ length: 11 }, () => 'auc > 0').join(','),
+          )}`,
+        ),
+        get('tag='),
+        get(`tag=${encodeURIComponent('=value')}`),
+        get(`tag=${'k'.repeat(251)}`),
+        get('sort=bogus'),
+        get('sort=title'),
+        get('order=sideways'),
+      ]);
     });
   });
 });

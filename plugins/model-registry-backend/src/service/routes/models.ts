@@ -33,6 +33,12 @@ export function addModelRoutes(router: RegistryRouter, ctx: RouteContext) {
         q: req.query.q ? String(req.query.q).trim() : undefined,
         stage:
           req.query.stage !== undefined ? String(req.query.stage) : undefined,
+        tag: req.query.tag !== undefined ? String(req.query.tag) : undefined,
+        metric:
+          req.query.metric !== undefined ? String(req.query.metric) : undefined,
+        sort: req.query.sort !== undefined ? String(req.query.sort) : undefined,
+        order:
+          req.query.order !== undefined ? String(req.query.order) : undefined,
         limit: pageLimit(req.query.limit),
         cursor: req.query.cursor ? String(req.query.cursor) : undefined,
       }),

@@ -1,3 +1,4 @@
+import { parseTag } from '../modelFilters';
 import { CustomErrorBase, InputError, NotFoundError } from '@backstage/errors';
 import {
   checkStage,
@@ -20,14 +21,9 @@ export class IdempotencyKeyMismatchError extends CustomErrorBase {
   statusCode = 422;
 }
 
-/** The `tag` filter of GET …/versions: `key` or `key=value`. */
+/** The `tag` filter of GET …/versions: `key` or `key=value` (messages name `tag`). */
 export function parseTagFilter(raw: unknown) {
-  if (raw === undefined) return undefined;
-  const text = String(raw);
-  const at = text.indexOf('=');
-  return at < 0
-    ? { key: text }
-    : { key: text.slice(0, at), value: text.slice(at + 1) };
+  return raw === undefined ? undefined : parseTag(String(raw));
 }
 
 /** GET/POST …/versions, GET/PATCH/DELETE …/versions/:version. */

@@ -1763,9 +1763,46 @@ export const spec = {
             name: 'stage',
             in: 'query',
             description:
-              "Only models with at least one live version in this stage (any configured stage). The server scans the catalog's pages in name order and matches them in the registry; totalCount is then left out.",
+              "Only models with at least one live version in this stage (any configured stage). With stage, tag or metric the server scans the catalog's pages in the requested order and matches them in the registry; totalCount is then given only when the whole answer fits on this page.",
             schema: {
               type: 'string',
+            },
+          },
+          {
+            name: 'tag',
+            in: 'query',
+            allowReserved: true,
+            description:
+              "Only models with this tag, `key` or `key=value`. A bare key matches the entity's metadata.tags and the registry's model tags (as MLflow sets them); key=value matches the registry's model tags.",
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'metric',
+            in: 'query',
+            allowReserved: true,
+            description:
+              'Only models whose production version has metrics that satisfy every condition, comma-separated, each `name op number` with op one of >, >=, <, <=, =, != (e.g. `auc > 0.95, recall_at_1pct_fpr >= 0.8`). A model without a production version, or whose production version lacks the metric, does not match.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'sort',
+            in: 'query',
+            description: 'The order of the list (default name).',
+            schema: {
+              type: 'string',
+              enum: ['name', 'owner', 'task', 'lifecycle'],
+            },
+          },
+          {
+            name: 'order',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['asc', 'desc'],
             },
           },
         ],

@@ -353,6 +353,10 @@ export type ListModels = {
     lifecycle?: string;
     q?: string;
     stage?: string;
+    tag?: string;
+    metric?: string;
+    sort?: 'name' | 'owner' | 'task' | 'lifecycle';
+    order?: 'asc' | 'desc';
   };
   response: ListModels200Response | Error;
 };

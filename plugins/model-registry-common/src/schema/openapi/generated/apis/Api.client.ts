@@ -350,6 +350,10 @@ export type ListModels = {
     lifecycle?: string;
     q?: string;
     stage?: string;
+    tag?: string;
+    metric?: string;
+    sort?: 'name' | 'owner' | 'task' | 'lifecycle';
+    order?: 'asc' | 'desc';
   };
 };
 /**
@@ -1298,7 +1302,11 @@ export class DefaultApiClient {
    * @param task -
    * @param lifecycle -
    * @param q - Free-text search over name, title and description.
-   * @param stage - Only models with at least one live version in this stage (any configured stage). The server scans the catalog\&#39;s pages in name order and matches them in the registry; totalCount is then left out.
+   * @param stage - Only models with at least one live version in this stage (any configured stage). With stage, tag or metric the server scans the catalog\&#39;s pages in the requested order and matches them in the registry; totalCount is then given only when the whole answer fits on this page.
+   * @param tag - Only models with this tag, &#x60;key&#x60; or &#x60;key&#x3D;value&#x60;. A bare key matches the entity\&#39;s metadata.tags and the registry\&#39;s model tags (as MLflow sets them); key&#x3D;value matches the registry\&#39;s model tags.
+   * @param metric - Only models whose production version has metrics that satisfy every condition, comma-separated, each &#x60;name op number&#x60; with op one of &gt;, &gt;&#x3D;, &lt;, &lt;&#x3D;, &#x3D;, !&#x3D; (e.g. &#x60;auc &gt; 0.95, recall_at_1pct_fpr &gt;&#x3D; 0.8&#x60;). A model without a production version, or whose production version lacks the metric, does not match.
+   * @param sort - The order of the list (default name).
+   * @param order -
    */
   public async listModels(
     // @ts-ignore
@@ -1307,7 +1315,7 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<ListModels200Response>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/models{?limit,cursor,owner,task,lifecycle,q,stage}`;
+    const uriTemplate = `/models{?limit,cursor,owner,task,lifecycle,q,stage,tag,metric,sort,order}`;
 
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,
