@@ -14,6 +14,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import SearchIcon from '@material-ui/icons/Search';
+import { OwnerPicker } from './OwnerPicker';
 import { ModelsTextFilters } from './useModelsQuery';
 
 const ANY = '';
@@ -25,12 +26,15 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
- * The Models page's filters: search, owner and task as typed text, lifecycle, and "has a
- * version in" over every configured stage. All of them apply on the server.
+ * The Models page's filters: search, owner (a group or user of the catalog), task,
+ * lifecycle, "has a version in" over every configured stage, tag, and conditions on the
+ * production version's metrics. All of them apply on the server.
  */
 export function ModelsFilters(props: {
   input: ModelsTextFilters;
   onTextChange: (field: keyof ModelsTextFilters, value: string) => void;
+  owner: string;
+  onOwnerChange: (owner: string) => void;
   lifecycle: string;
   onLifecycleChange: (lifecycle: string) => void;
   stage: string;
@@ -42,6 +46,7 @@ export function ModelsFilters(props: {
   const classes = useStyles();
   const textProps = (field: keyof ModelsTextFilters) => ({
     id: field === 'q' ? 'models-search' : `models-${field}`,
+    name: field,
     className: classes.control,
     variant: 'outlined' as const,
     size: 'small' as const,
@@ -66,11 +71,11 @@ export function ModelsFilters(props: {
             }}
           />
         </Grid>
-        <Grid item xs={12} sm={6} md={2}>
-          <TextField
-            {...textProps('owner')}
-            label="Owner"
-            placeholder="group:default/risk-ml"
+        <Grid item xs={12} sm={6} md={3}>
+          <OwnerPicker
+            value={props.owner}
+            onChange={props.onOwnerChange}
+            className={classes.control}
           />
         </Grid>
         <Grid item xs={12} sm={6} md={2}>
@@ -80,7 +85,7 @@ export function ModelsFilters(props: {
             placeholder="classification"
           />
         </Grid>
-        <Grid item xs={12} sm={6} md={2}>
+        <Grid item xs={12} sm={6} md={3}>
           <FormControl
             variant="outlined"
             size="small"
@@ -106,7 +111,7 @@ export function ModelsFilters(props: {
             </Select>
           </FormControl>
         </Grid>
-        <Grid item xs={12} sm={6} md={2}>
+        <Grid item xs={12} sm={6} md={3}>
           <FormControl
             variant="outlined"
             size="small"
@@ -133,6 +138,21 @@ export function ModelsFilters(props: {
             </Select>
           </FormControl>
         </Grid>
+        <Grid item xs={12} sm={6} md={3}>
+          <TextField
+            {...textProps('tag')}
+            label="Tag"
+            placeholder="fraud or domain=payments"
+          />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <TextField
+            {...textProps('metric')}
+            label="Production metrics"
+            placeholder="auc > 0.95, recall_at_1pct_fpr >= 0.8"
+            inputProps={{ 'aria-describedby': 'models-metric-help' }}
+          />
+        </Grid>
       </Grid>
       <Typography
         id="models-stage-help"
@@ -142,6 +162,17 @@ export function ModelsFilters(props: {
       >
         Every filter applies to all models, on the server. &quot;Has a version
         in&quot; keeps the models with at least one live version in that stage.
+      </Typography>
+      <Typography
+        id="models-metric-help"
+        variant="caption"
+        component="p"
+        className={classes.secondary}
+      >
+        Production metrics: conditions on the metrics of each model&apos;s
+        production version, comma-separated, each a metric name, one of &gt;,
+        &gt;=, &lt;, &lt;=, =, != and a number. A model without a production
+        version, or whose version lacks the metric, is left out.
       </Typography>
     </Paper>
   );

@@ -6,6 +6,9 @@ import {
   waitFor,
   within,
 } from '@testing-library/react';
+import { Entity } from '@backstage/catalog-model';
+import { useAppLocation } from '@backstage/frontend-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { http, HttpResponse } from 'msw';
 import { REGISTRY as BASE } from '../../testing/fixtures';
 import {
@@ -102,8 +105,72 @@ function serve() {
   );
 }
 
-function render() {
-  return renderWithRegistry(<ModelsPage />);
+/** Groups and users of the test catalog, for the owner picker. */
+const owners: Entity[] = [
+  ['Group', 'risk-ml', 'Risk ML'],
+  ['Group', 'platform-ml', 'ML Platform'],
+  ['User', 'alice', undefined],
+].map(([kind, name, title]) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: kind!,
+  metadata: { name: name!, namespace: 'default', ...(title ? { title } : {}) },
+  ...(kind === 'User'
+    ? { spec: { profile: { displayName: 'Alice Risk' } } }
+    : {}),
+}));
+
+let ownerQueries: any[] = [];
+const catalogApi = {
+  queryEntities: jest.fn(async (request: any) => {
+    ownerQueries.push(request);
+    const term = (request.fullTextFilter?.term ?? '').toLocaleLowerCase();
+    const items = owners.filter(e =>
+      [e.metadata.name, e.metadata.title, (e.spec as any)?.profile?.displayName]
+        .filter(Boolean)
+        .some(v => String(v).toLocaleLowerCase().includes(term)),
+    );
+    return { items, totalItems: items.length, pageInfo: {} };
+  }),
+  getEntityByRef: jest.fn(async (ref: string) =>
+    owners.find(
+      e => `${e.kind}:default/${e.metadata.name}`.toLocaleLowerCase() === ref,
+    ),
+  ),
+};
+
+/** Shows the test app's current query string, as the page keeps its state there. */
+function Location() {
+  return <output aria-label="URL query">{useAppLocation().search}</output>;
+}
+
+function render(url = '/models') {
+  ownerQueries = [];
+  return renderWithRegistry(
+    <>
+      <ModelsPage />
+      <Location />
+    </>,
+    { apis: [[catalogApiRef, catalogApi]], routeEntries: [url] },
+  );
+}
+
+function urlQuery() {
+  return Object.fromEntries(
+    new URLSearchParams(
+      screen.getByRole('status', { name: 'URL query' }).textContent ?? '',
+    ),
+  );
+}
+
+function pageStatus() {
+  return within(screen.getByRole('navigation', { name: 'Pages' })).getByRole(
+    'status',
+  );
+}
+
+/** The column header of a sort button. */
+function header(button: RegExp) {
+  return screen.getByRole('button', { name: button }).closest('th');
 }
 
 function rows() {
@@ -167,9 +234,7 @@ describe('ModelsPage', () => {
     expect(
       within(churn).getByRole('link', { name: 'risk-ml' }),
     ).toHaveAttribute('href', '/catalog/default/group/risk-ml');
-    expect(screen.getByRole('status')).toHaveTextContent(
-      'Models 1–2 of 3 · page 1',
-    );
+    expect(pageStatus()).toHaveTextContent('3 models · 1–2 shown · page 1');
   });
 
   it('pages forward and back with the server cursors', async () => {
@@ -185,9 +250,7 @@ describe('ModelsPage', () => {
       await screen.findByRole('link', { name: 'text-encoder' }),
     ).toBeInTheDocument();
     expect(requests[requests.length - 1].get('cursor')).toBe('page-2');
-    expect(screen.getByRole('status')).toHaveTextContent(
-      'Models 3–3 of 3 · page 2',
-    );
+    expect(pageStatus()).toHaveTextContent('3 models · 3–3 shown · page 2');
     expect(screen.getByRole('button', { name: 'Next page' })).toBeDisabled();
 
     fireEvent.click(screen.getByRole('button', { name: 'Previous page' }));
@@ -219,27 +282,55 @@ describe('ModelsPage', () => {
     expect(requests[before].get('q')).toBe('fraud');
     expect(requests[before].has('cursor')).toBe(false);
     expect(rows()).toHaveLength(1);
-    expect(screen.getByRole('status')).toHaveTextContent(
-      'Models 1–1 of 1 · page 1',
-    );
+    expect(pageStatus()).toHaveTextContent('1 model · page 1');
+    expect(urlQuery()).toEqual({ q: 'fraud' });
   }, 60_000);
 
-  it('filters by owner and lifecycle on the server', async () => {
+  it('filters by an owner picked from the catalog, and by lifecycle, on the server', async () => {
     serve();
     await render();
     await screen.findByRole('table', { name: 'Models' });
 
-    type('Owner', ' group:default/platform-ml ');
-    pause();
+    // `platform` finds the group by its title; the filter is its entity ref
+    const owner = screen.getByRole('textbox', { name: 'Owner' });
+    fireEvent.mouseDown(owner);
+    fireEvent.change(owner, { target: { value: 'platform' } });
+    await waitFor(() =>
+      expect(ownerQueries[ownerQueries.length - 1]).toMatchObject({
+        filter: { kind: ['Group', 'User'] },
+        fullTextFilter: { term: 'platform' },
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('option', { name: /Risk ML/ })).toBeNull(),
+    );
+    fireEvent.click(
+      await screen.findByRole('option', {
+        name: 'ML Platform group:default/platform-ml',
+      }),
+    );
     await screen.findByRole('link', { name: 'text-encoder' });
     expect(Object.fromEntries(requests[requests.length - 1])).toEqual({
       limit: '20',
       owner: 'group:default/platform-ml',
     });
+    expect(urlQuery()).toEqual({ owner: 'group:default/platform-ml' });
+    expect(owner).toHaveValue('ML Platform');
 
-    type('Owner', '');
-    pause();
+    // a user by display name
+    fireEvent.mouseDown(owner);
+    fireEvent.change(owner, { target: { value: 'alice r' } });
+    expect(
+      await screen.findByRole('option', {
+        name: 'Alice Risk user:default/alice',
+      }),
+    ).toBeInTheDocument();
+    fireEvent.keyDown(owner, { key: 'Escape' });
+
+    // the clear button shows on hover (hidden to the accessibility tree until then)
+    fireEvent.click(screen.getByTitle('Clear'));
     await screen.findByRole('link', { name: 'Fraud detector' });
+    expect(urlQuery()).toEqual({});
     await choose(/^Lifecycle/, 'deprecated');
     await waitFor(() => expect(rows()).toHaveLength(1));
     expect(
@@ -249,7 +340,147 @@ describe('ModelsPage', () => {
       limit: '20',
       lifecycle: 'deprecated',
     });
+    expect(urlQuery()).toEqual({ lifecycle: 'deprecated' });
   }, 60_000);
+
+  it('starts from the filters and sort in its URL, as a shared link or Back leaves them', async () => {
+    serve();
+    await render(
+      `/models?owner=group%3Adefault%2Frisk-ml&metric=${encodeURIComponent(
+        'auc > 0.95',
+      )}&tag=fraud&sort=owner&order=desc&lifecycle=production`,
+    );
+    await screen.findByRole('table', { name: 'Models' });
+    expect(Object.fromEntries(requests[0])).toEqual({
+      limit: '20',
+      owner: 'group:default/risk-ml',
+      metric: 'auc > 0.95',
+      tag: 'fraud',
+      sort: 'owner',
+      order: 'desc',
+      lifecycle: 'production',
+    });
+    expect(requests).toHaveLength(1);
+    // the owner's title, read from the catalog
+    await waitFor(() =>
+      expect(screen.getByRole('textbox', { name: 'Owner' })).toHaveValue(
+        'Risk ML',
+      ),
+    );
+    expect(
+      screen.getByRole('textbox', { name: 'Production metrics' }),
+    ).toHaveValue('auc > 0.95');
+    expect(screen.getByRole('textbox', { name: 'Tag' })).toHaveValue('fraud');
+    expect(
+      screen.getByRole('button', { name: 'Sort by owner, now descending' }),
+    ).toBeInTheDocument();
+    expect(header(/Sort by owner/)).toHaveAttribute('aria-sort', 'descending');
+  });
+
+  it('searches by conditions on the production metrics and by tag, shown in the status', async () => {
+    serve();
+    server.use(
+      http.get(`${BASE}/models`, ({ request }) => {
+        const params = new URL(request.url).searchParams;
+        requests.push(params);
+        if (params.get('metric') === 'auc > 0.95') {
+          // a registry filter: counted only when one page holds the answer
+          return HttpResponse.json({ items: [page1[0]], totalCount: 1 });
+        }
+        if (params.get('tag')) {
+          return HttpResponse.json({ items: [page1[0]], nextCursor: 'more' });
+        }
+        return HttpResponse.json({ items: page1, totalCount: 2 });
+      }),
+    );
+    await render();
+    await screen.findByRole('table', { name: 'Models' });
+
+    type('Production metrics', 'auc > 0.95');
+    pause();
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(requests[requests.length - 1].get('metric')).toBe('auc > 0.95');
+    expect(pageStatus()).toHaveTextContent(
+      'Production auc > 0.95 · 1 model · page 1',
+    );
+    expect(urlQuery()).toEqual({ metric: 'auc > 0.95' });
+
+    type('Production metrics', '');
+    type('Tag', 'fraud');
+    pause();
+    await waitFor(() =>
+      expect(pageStatus()).toHaveTextContent(
+        'Tagged fraud · Models 1–1, more on the next pages · page 1',
+      ),
+    );
+    expect(Object.fromEntries(requests[requests.length - 1])).toEqual({
+      limit: '20',
+      tag: 'fraud',
+    });
+    expect(urlQuery()).toEqual({ tag: 'fraud' });
+  }, 60_000);
+
+  it('shows the server’s message for a malformed metric condition', async () => {
+    serve();
+    server.use(
+      http.get(`${BASE}/models`, ({ request }) =>
+        new URL(request.url).searchParams.get('metric')
+          ? HttpResponse.json(
+              {
+                error: {
+                  name: 'InputError',
+                  message: "metric condition 'auc >' is not 'name op number'",
+                },
+                response: { statusCode: 400 },
+              },
+              { status: 400 },
+            )
+          : HttpResponse.json({ items: page1, totalCount: 2 }),
+      ),
+    );
+    await render();
+    await screen.findByRole('table', { name: 'Models' });
+    type('Production metrics', 'auc >');
+    pause();
+    expect(
+      await screen.findByText(
+        "Error: Could not load the models: metric condition 'auc >' is not 'name op number'",
+      ),
+    ).toBeInTheDocument();
+    // the filters stay to be corrected
+    expect(
+      screen.getByRole('textbox', { name: 'Production metrics' }),
+    ).toHaveValue('auc >');
+  }, 60_000);
+
+  it('sorts by a column on the server, turning the order on a second click', async () => {
+    serve();
+    await render();
+    await screen.findByRole('table', { name: 'Models' });
+    expect(header(/Sort by name/)).toHaveAttribute('aria-sort', 'ascending');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Sort by owner' }));
+    await waitFor(() =>
+      expect(Object.fromEntries(requests[requests.length - 1])).toEqual({
+        limit: '20',
+        sort: 'owner',
+      }),
+    );
+    expect(urlQuery()).toEqual({ sort: 'owner' });
+    fireEvent.click(
+      await screen.findByRole('button', {
+        name: 'Sort by owner, now ascending',
+      }),
+    );
+    await waitFor(() =>
+      expect(Object.fromEntries(requests[requests.length - 1])).toEqual({
+        limit: '20',
+        sort: 'owner',
+        order: 'desc',
+      }),
+    );
+    expect(urlQuery()).toEqual({ sort: 'owner', order: 'desc' });
+  });
 
   it('asks the server for the models with a version in a stage, for every configured stage', async () => {
     serve();
@@ -277,9 +508,10 @@ describe('ModelsPage', () => {
     expect(
       within(rows()[0]).getByRole('link', { name: 'churn-predictor' }),
     ).toBeInTheDocument();
-    expect(screen.getByRole('status')).toHaveTextContent(
-      'With a version in staging · Models 1–1',
+    expect(pageStatus()).toHaveTextContent(
+      'With a version in staging · Models 1–1 · page 1',
     );
+    expect(urlQuery()).toEqual({ stage: 'staging' });
   });
 
   it('says when no model has a version in the chosen stage', async () => {

@@ -26,16 +26,43 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
+ * What the page shows: which registry filters hold, which models of how many, the page.
+ * With a registry filter the server counts only an answer that fits on one page.
+ */
+function statusLine(models: ReturnType<typeof useModelsQuery>) {
+  const { stage, metric, tag } = models.registryFilters;
+  const holds = [
+    stage && `With a version in ${stage}`,
+    tag && `Tagged ${tag}`,
+    metric && `Production ${metric}`,
+  ].filter(Boolean);
+  const last = models.offset + models.items.length;
+  const total = models.totalCount;
+  let count;
+  if (total !== undefined) {
+    count = total === 1 ? '1 model' : `${total} models`;
+    if (total > models.items.length) {
+      count += ` · ${models.offset + 1}–${last} shown`;
+    }
+  } else {
+    count = `Models ${models.offset + 1}–${last}`;
+    if (models.hasNext) count += ', more on the next pages';
+  }
+  return [...holds, count, `page ${models.pageNumber}`].join(' · ');
+}
+
+/**
  * The Models page: every model the signed-in user can read, with its owner, task,
- * lifecycle, serving and latest versions and aliases. Owner, task, lifecycle, stage and the
- * free-text search are applied by the server; pages of 20 follow the server's cursors.
+ * lifecycle, serving and latest versions and aliases. Every filter (search, owner, task,
+ * lifecycle, stage, tag, production metrics) and the sort are applied by the server and
+ * kept in the URL; pages of 20 follow the server's cursors.
  */
 export const ModelsPage = () => {
   const api = useApi(modelRegistryApiRef);
   const rules = useStageRules();
   const classes = useStyles();
   const models = useModelsQuery(api);
-  const { items, loading, error, offset, stage } = models;
+  const { items, loading, error, stage } = models;
 
   let body;
   if (loading) {
@@ -52,7 +79,7 @@ export const ModelsPage = () => {
       <EmptyState
         missing="data"
         title="No models match these filters"
-        description="Change or clear the owner, task, lifecycle, stage or search filters."
+        description="Change or clear the search, owner, task, lifecycle, stage, tag or metric filters."
       />
     ) : (
       <EmptyState
@@ -62,7 +89,15 @@ export const ModelsPage = () => {
       />
     );
   } else {
-    body = <ModelsTable items={items} servingStage={servingStageOf(rules)} />;
+    body = (
+      <ModelsTable
+        items={items}
+        servingStage={servingStageOf(rules)}
+        sort={models.sort}
+        order={models.order}
+        onSort={models.sortBy}
+      />
+    );
   }
 
   return (
@@ -75,6 +110,8 @@ export const ModelsPage = () => {
         <ModelsFilters
           input={models.input}
           onTextChange={models.setTextFilter}
+          owner={models.owner}
+          onOwnerChange={models.setOwner}
           lifecycle={models.lifecycle}
           onLifecycleChange={models.setLifecycle}
           stage={stage}
@@ -85,15 +122,7 @@ export const ModelsPage = () => {
           {body}
           <Box className={classes.pager} component="nav" aria-label="Pages">
             <Typography variant="body2" role="status">
-              {!loading && !error && items.length > 0
-                ? `${stage ? `With a version in ${stage} · ` : ''}Models ${
-                    offset + 1
-                  }–${offset + items.length}${
-                    models.totalCount !== undefined
-                      ? ` of ${models.totalCount}`
-                      : ''
-                  } · page ${models.pageNumber}`
-                : ''}
+              {!loading && !error && items.length > 0 ? statusLine(models) : ''}
             </Typography>
             <Button
               variant="outlined"

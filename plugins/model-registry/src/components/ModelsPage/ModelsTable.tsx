@@ -14,8 +14,10 @@ import {
   TableContainer,
   TableHead,
   TableRow,
+  TableSortLabel,
   Typography,
 } from '@material-ui/core';
+import { ModelsSort } from './useModelsQuery';
 
 const useStyles = makeStyles(theme => ({
   chip: { marginRight: theme.spacing(0.5), marginBottom: theme.spacing(0.5) },
@@ -88,25 +90,60 @@ function ModelRow(props: { item: ModelListItem; servingStage?: string }) {
   );
 }
 
+/** A header the server sorts by: a button that sorts, and says how the list is sorted. */
+function SortableHeader(props: {
+  column: ModelsSort;
+  label: string;
+  sort: ModelsSort;
+  order: 'asc' | 'desc';
+  onSort: (column: ModelsSort) => void;
+}) {
+  const { column, label, sort, order, onSort } = props;
+  const active = sort === column;
+  const now = order === 'asc' ? 'ascending' : 'descending';
+  return (
+    <TableCell sortDirection={active ? order : false}>
+      <TableSortLabel
+        active={active}
+        direction={active ? order : 'asc'}
+        onClick={() => onSort(column)}
+        aria-label={`Sort by ${label.toLocaleLowerCase('en-US')}${
+          active ? `, now ${now}` : ''
+        }`}
+      >
+        {label}
+      </TableSortLabel>
+    </TableCell>
+  );
+}
+
 /**
- * One page of models: name, owner, task, lifecycle, the version in the serving stage
- * (production by default), the latest version and the aliases.
+ * One page of models: name, owner, task, lifecycle (the server sorts by each), the version
+ * in the serving stage (production by default), the latest version and the aliases.
  */
 export function ModelsTable(props: {
   items: ModelListItem[];
   servingStage?: string;
+  sort: ModelsSort;
+  order: 'asc' | 'desc';
+  onSort: (column: ModelsSort) => void;
 }) {
-  const { items, servingStage } = props;
+  const { items, servingStage, sort, order, onSort } = props;
   const classes = useStyles();
+  const sortable = { sort, order, onSort };
   return (
     <TableContainer>
       <Table size="small" aria-label="Models">
         <TableHead>
           <TableRow>
-            <TableCell>Name</TableCell>
-            <TableCell>Owner</TableCell>
-            <TableCell>Task</TableCell>
-            <TableCell>Lifecycle</TableCell>
+            <SortableHeader column="name" label="Name" {...sortable} />
+            <SortableHeader column="owner" label="Owner" {...sortable} />
+            <SortableHeader column="task" label="Task" {...sortable} />
+            <SortableHeader
+              column="lifecycle"
+              label="Lifecycle"
+              {...sortable}
+            />
             {servingStage && (
               <TableCell className={classes.header}>{servingStage}</TableCell>
             )}
