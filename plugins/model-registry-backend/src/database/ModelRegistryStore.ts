@@ -69,6 +69,8 @@ export type ListVersionsOptions = {
   limit: number;
   cursor?: string;
   sort?: VersionSortField;
+  /** Sorts by this metric instead of `sort` (versions without it last, either order). */
+  sortMetric?: string;
   order?: 'asc' | 'desc';
   stage?: string;
   alias?: string;

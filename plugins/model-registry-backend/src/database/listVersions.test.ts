@@ -258,6 +258,92 @@ describeOnEachDatabase('listVersions', createStore => {
       });
     });
 
+    it('sorts by a metric, versions without it last, paging without duplicates or skips', async () => {
+      const { store } = await createStore();
+      // version: auc (none for 3 and 6; 2 and 5 tie; odd names)
+      const aucs: Record<number, number | undefined> = {
+        1: 0.91,
+        2: 0.95,
+        3: undefined,
+        4: 0.5,
+        5: 0.95,
+        6: undefined,
+        7: -1e-7,
+        8: 1e21,
+      };
+      for (let i = 1; i <= 8; i++) {
+        const auc = aucs[i];
+        await store.registerVersion(
+          FRAUD,
+          input(i, {
+            metrics: {
+              ...(auc === undefined ? {} : { auc, 'val "loss".x': i }),
+              other: 10 - i,
+            },
+          }),
+          aliceStage,
+        );
+      }
+      for (const limit of [1, 2, 3, 8, 50]) {
+        expect(
+          await collectVersions(store, FRAUD, {
+            limit,
+            sortMetric: 'auc',
+            order: 'desc',
+          }),
+        ).toEqual([8, 5, 2, 1, 4, 7, 6, 3]);
+        expect(
+          await collectVersions(store, FRAUD, {
+            limit,
+            sortMetric: 'auc',
+            order: 'asc',
+          }),
+        ).toEqual([7, 4, 1, 2, 5, 8, 3, 6]);
+      }
+      // a metric name with quotes and dots is one key, not a path
+      expect(
+        await collectVersions(store, FRAUD, {
+          limit: 2,
+          sortMetric: 'val "loss".x',
+          order: 'asc',
+        }),
+      ).toEqual([1, 2, 4, 5, 7, 8, 3, 6]);
+      // filters still apply; a metric no version has keeps version order
+      expect(
+        await collectVersions(store, FRAUD, {
+          limit: 2,
+          sortMetric: 'missing',
+          order: 'desc',
+        }),
+      ).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+      // a cursor of another metric or order, or with a value that is not a number
+      const first = await store.listVersions(FRAUD, {
+        limit: 1,
+        sortMetric: 'auc',
+      });
+      for (const options of [
+        { limit: 1, sortMetric: 'other' },
+        { limit: 1, sortMetric: 'auc', order: 'asc' as const },
+        { limit: 1 },
+      ]) {
+        await expect(
+          store.listVersions(FRAUD, { ...options, cursor: first.nextCursor }),
+        ).rejects.toThrow(InputError);
+      }
+      await expect(
+        store.listVersions(FRAUD, {
+          limit: 1,
+          sortMetric: 'auc',
+          cursor: store.cursors.encode('versions-by-metric', {
+            m: 'auc',
+            o: 'desc',
+            v: 'DROP TABLE',
+            n: 2,
+          }),
+        }),
+      ).rejects.toThrow(InputError);
+    });
+
     it('rejects a tampered or foreign cursor with InputError', async () => {
       const { store } = await createStore();
       for (let i = 1; i <= 3; i++) {

@@ -201,6 +201,9 @@ export async function listVersions(
       }
     });
   }
+  if (options.sortMetric !== undefined) {
+    return listVersionsByMetric(db, query, options, cursors);
+  }
   if (options.cursor) {
     const position = cursors.decode<{
       s: string;
@@ -245,6 +248,93 @@ export async function listVersions(
       s: sort,
       o: order,
       v: DATE_SORTS.includes(sort) ? toIso(raw as Date) : raw,
+      n: last.version,
+    });
+  }
+  return { items, nextCursor };
+}
+
+/**
+ * The SQL of one metric of a version, a number or NULL (no such metric). Metrics are
+ * numbers (validated on the way in), so the PostgreSQL cast cannot fail.
+ */
+function metricExpression(db: Knex, metric: string): Knex.Raw {
+  if (db.client.dialect === 'postgresql') {
+    return db.raw(`(model_versions.metrics::jsonb ->> ?)::double precision`, [
+      metric,
+    ]);
+  }
+  // a quoted label (JSON string escapes), so that dots and quotes are part of the key
+  return db.raw(`json_extract(model_versions.metrics, ?)`, [
+    `$.${JSON.stringify(metric)}`,
+  ]);
+}
+
+/**
+ * listVersions sorted by a metric: keyset pagination over (has the metric, its value,
+ * version number), so that versions without the metric come last in either order.
+ */
+async function listVersionsByMetric(
+  db: Knex,
+  query: Knex.QueryBuilder<VersionRow>,
+  options: ListVersionsOptions,
+  cursors: CursorCodec,
+): Promise<Page<ModelVersion>> {
+  const metric = options.sortMetric!;
+  const order = options.order ?? 'desc';
+  const op = order === 'asc' ? '>' : '<';
+  const value = metricExpression(db, metric);
+  if (options.cursor) {
+    const position = cursors.decode<{
+      m: string;
+      o: string;
+      v: unknown;
+      n: number;
+    }>(
+      'versions-by-metric',
+      options.cursor,
+      c =>
+        c.m === metric &&
+        c.o === order &&
+        isVersionNumber(c.n) &&
+        (c.v === null || (typeof c.v === 'number' && Number.isFinite(c.v))),
+    );
+    if (position.v === null) {
+      query
+        .whereRaw('? is null', [value] as any)
+        .where('model_versions.version', op, position.n);
+    } else {
+      const v = position.v as number;
+      query.where(w =>
+        w
+          .whereRaw(`? ${op} ?`, [value, v] as any)
+          .orWhere(e =>
+            e
+              .whereRaw(`? = ?`, [value, v] as any)
+              .where('model_versions.version', op, position.n),
+          )
+          .orWhereRaw(`? is null`, [value] as any),
+      );
+    }
+  }
+  const rows = await query
+    .select('model_versions.*', db.raw(`? as sort_metric`, [value] as any))
+    .orderByRaw(`(? is null) asc`, [value] as any)
+    .orderByRaw(`? ${order}`, [value] as any)
+    .orderBy('model_versions.version', order)
+    .limit(options.limit + 1);
+  const pageRows = rows.slice(0, options.limit);
+  const items = await toVersions(db, pageRows);
+  let nextCursor: string | undefined;
+  if (rows.length > options.limit) {
+    const last = pageRows[pageRows.length - 1] as VersionRow & {
+      sort_metric: unknown;
+    };
+    const raw = last.sort_metric;
+    nextCursor = cursors.encode('versions-by-metric', {
+      m: metric,
+      o: order,
+      v: raw === null || raw === undefined ? null : Number(raw),
       n: last.version,
     });
   }

@@ -107,7 +107,14 @@ export class ModelRegistryClient {
     query: {
       limit?: number;
       cursor?: string;
-      sort?: 'version' | 'createdAt' | 'updatedAt' | 'status' | 'stage';
+      /** A field, or `metric:<name>` (versions without the metric last). */
+      sort?:
+        | 'version'
+        | 'createdAt'
+        | 'updatedAt'
+        | 'status'
+        | 'stage'
+        | `metric:${string}`;
       order?: 'asc' | 'desc';
       stage?: string;
       alias?: string;

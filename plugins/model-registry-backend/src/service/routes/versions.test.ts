@@ -118,6 +118,35 @@ describeRegistry('versions routes', registry => {
     expect((await api('get', `${path}?limit=100`)).body.items).toHaveLength(1);
   });
 
+  it('sorts by a metric through the API (issue 12), versions without it last', async () => {
+    const model = registry.addModel('metric-sort');
+    for (const metrics of [{ auc: 0.9 }, {}, { auc: 0.97 }, { auc: 0.8 }]) {
+      await registry.registerVersion(model, { metrics });
+    }
+    const order = async (query: string) => {
+      const versions: number[] = [];
+      let cursor = '';
+      for (let i = 0; i < 10; i++) {
+        const res = await api(
+          'get',
+          `${model.path}/versions?limit=1&${query}${
+            cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
+          }`,
+        );
+        expect(res.status).toBe(200);
+        versions.push(...res.body.items.map((v: any) => v.version));
+        cursor = res.body.nextCursor;
+        if (!cursor) break;
+      }
+      return versions;
+    };
+    expect(await order('sort=metric:auc')).toEqual([3, 1, 4, 2]);
+    expect(await order('sort=metric:auc&order=asc')).toEqual([4, 1, 3, 2]);
+    expect(await order(`sort=${encodeURIComponent('metric:auc')}`)).toEqual([
+      3, 1, 4, 2,
+    ]);
+  });
+
   it('rejects bad input with a 400 that names the field, storing nothing', async () => {
     const model = registry.addModel('fraud-detector');
     const base = model.path;
@@ -193,6 +222,23 @@ describeRegistry('versions routes', registry => {
         'limit',
       ],
       ['get', `${base}/versions?cursor=garbage`, 'cursor', undefined, 'cursor'],
+      ['get', `${base}/versions?sort=bogus`, 'sort', undefined, 'sort'],
+      [
+        'get',
+        `${base}/versions?sort=metric:`,
+        'sort metric',
+        undefined,
+        'sort',
+      ],
+      [
+        'get',
+        `${base}/versions?sort=metric:${'m'.repeat(300)}`,
+        'sort metric too long',
+        undefined,
+        'sort',
+      ],
+      ['get', `${base}/versions?order=up`, 'order', undefined, 'order'],
+      ['get', `${base}/versions?tag=`, 'empty tag', undefined, 'tag'],
       ['get', `${base}/versions/0`, 'version number', undefined, 'version'],
     ]);
     const versions = await api('get', `${base}/versions?limit=100`);

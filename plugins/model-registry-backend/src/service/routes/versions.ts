@@ -1,4 +1,3 @@
-import { parseTag } from '../modelFilters';
 import { CustomErrorBase, InputError, NotFoundError } from '@backstage/errors';
 import {
   checkStage,
@@ -10,7 +9,9 @@ import {
 } from '@model-registry/plugin-model-registry-common';
 import express from 'express';
 import { actorOf } from '../actor';
+import { VersionSortField } from '../../database/ModelRegistryStore';
 import { failOnIssues } from '../failOnIssues';
+import { parseTag } from '../modelFilters';
 import { pageLimit } from '../paging';
 import { RegistryRouter, RouteContext } from '../RouteContext';
 import { checkLineageTargetsReadable } from './lineage';
@@ -26,6 +27,34 @@ export function parseTagFilter(raw: unknown) {
   return raw === undefined ? undefined : parseTag(String(raw));
 }
 
+const VERSION_SORTS: VersionSortField[] = [
+  'version',
+  'createdAt',
+  'updatedAt',
+  'status',
+  'stage',
+];
+
+/** The `sort` of GET …/versions: a field, or `metric:<name>` (messages name `sort`). */
+export function parseVersionSort(raw: unknown): {
+  sort?: VersionSortField;
+  sortMetric?: string;
+} {
+  if (raw === undefined) return {};
+  const text = String(raw);
+  if (text.startsWith('metric:')) {
+    const metric = text.slice('metric:'.length).trim();
+    if (!metric) throw new InputError('sort metric: needs a metric name');
+    return { sortMetric: metric };
+  }
+  if (!VERSION_SORTS.includes(text as VersionSortField)) {
+    throw new InputError(
+      `sort must be one of ${VERSION_SORTS.join(', ')} or metric:<name>`,
+    );
+  }
+  return { sort: text as VersionSortField };
+}
+
 /** GET/POST …/versions, GET/PATCH/DELETE …/versions/:version. */
 export function addVersionRoutes(router: RegistryRouter, ctx: RouteContext) {
   const { store, stageRules, access, frame } = ctx;
@@ -39,7 +68,7 @@ export function addVersionRoutes(router: RegistryRouter, ctx: RouteContext) {
     const page = await store.listVersions(modelRef, {
       limit: pageLimit(req.query.limit),
       cursor: req.query.cursor,
-      sort: req.query.sort,
+      ...parseVersionSort(req.query.sort),
       order: req.query.order,
       stage: req.query.stage,
       alias: req.query.alias,

@@ -1960,9 +1960,12 @@ export const spec = {
           {
             name: 'sort',
             in: 'query',
+            description:
+              'version (default), createdAt, updatedAt, status, stage, or metric:<name> to sort by a metric (versions without it come last, in either order).',
+            allowReserved: true,
             schema: {
               type: 'string',
-              enum: ['version', 'createdAt', 'updatedAt', 'status', 'stage'],
+              maxLength: 300,
             },
           },
           {

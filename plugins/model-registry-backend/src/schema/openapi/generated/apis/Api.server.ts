@@ -398,7 +398,7 @@ export type ListVersions = {
   query: {
     limit?: number;
     cursor?: string;
-    sort?: 'version' | 'createdAt' | 'updatedAt' | 'status' | 'stage';
+    sort?: string;
     order?: 'asc' | 'desc';
     stage?: string;
     alias?: string;

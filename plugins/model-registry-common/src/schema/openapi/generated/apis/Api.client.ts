@@ -392,7 +392,7 @@ export type ListVersions = {
   query: {
     limit?: number;
     cursor?: string;
-    sort?: 'version' | 'createdAt' | 'updatedAt' | 'status' | 'stage';
+    sort?: string;
     order?: 'asc' | 'desc';
     stage?: string;
     alias?: string;
@@ -1396,7 +1396,7 @@ export class DefaultApiClient {
    * @param name - The model entity\&#39;s name.
    * @param limit - Page size, a canonical decimal integer from 1 to 100 (larger values are a 400).
    * @param cursor - The nextCursor of the previous page (opaque and signed; an edited cursor is a 400).
-   * @param sort -
+   * @param sort - version (default), createdAt, updatedAt, status, stage, or metric:&lt;name&gt; to sort by a metric (versions without it come last, in either order).
    * @param order -
    * @param stage -
    * @param alias -
