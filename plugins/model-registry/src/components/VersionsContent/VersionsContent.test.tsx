@@ -541,6 +541,31 @@ describe('VersionsContent table for ML engineers', () => {
     expect(again).not.toContain('recall');
   });
 
+  it('sorts by a metric column on the server, highest first, then turned around', async () => {
+    const requests = registryHandlers();
+    await render(allowAll);
+    await screen.findByTestId('version-row-5', {}, wait);
+    const lastList = () =>
+      new URL(requests.filter(r => /\/versions\?/.test(r.url)).slice(-1)[0].url)
+        .searchParams;
+    fireEvent.click(
+      within(screen.getByRole('columnheader', { name: 'auc' })).getByRole(
+        'button',
+      ),
+    );
+    await waitFor(() => expect(lastList().get('sort')).toBe('metric:auc'));
+    expect(lastList().get('order')).toBe('desc');
+    await screen.findByTestId('version-row-5', {}, wait);
+    fireEvent.click(
+      within(screen.getByRole('columnheader', { name: 'auc' })).getByRole(
+        'button',
+      ),
+    );
+    await waitFor(() => expect(lastList().get('order')).toBe('asc'));
+    expect(lastList().get('sort')).toBe('metric:auc');
+    expect(lastList().has('cursor')).toBe(false);
+  });
+
   it('links each version to its page and compares the versions selected', async () => {
     registryHandlers();
     await render(allowAll);

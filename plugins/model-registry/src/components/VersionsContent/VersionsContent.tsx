@@ -37,7 +37,7 @@ import {
 } from '@material-ui/core';
 import CancelIcon from '@material-ui/icons/Cancel';
 import WarningIcon from '@material-ui/icons/Warning';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import useObservable from 'react-use/esm/useObservable';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useModelRef } from '../../hooks/useModelRef';
@@ -58,7 +58,13 @@ import {
   staleAliases,
 } from './versionColumns';
 
-type SortField = 'version' | 'createdAt' | 'stage' | 'status';
+/** A column the server sorts by; `metric:<name>` puts versions without it last. */
+type SortField =
+  | 'version'
+  | 'createdAt'
+  | 'stage'
+  | 'status'
+  | `metric:${string}`;
 
 const PAGE_SIZE = 20;
 
@@ -160,15 +166,23 @@ export function VersionsContent() {
       setOrder(order === 'asc' ? 'desc' : 'asc');
     } else {
       setSort(field);
-      setOrder(field === 'version' ? 'desc' : 'asc');
+      // newest and highest first for versions and metrics
+      setOrder(
+        field === 'version' || field.startsWith('metric:') ? 'desc' : 'asc',
+      );
     }
     resetPaging();
   };
 
-  const header = (field: SortField, label: string) => (
+  const header = (
+    field: SortField,
+    label: string,
+    align: 'left' | 'right' = 'left',
+  ) => (
     <TableCell
       sortDirection={sort === field ? order : false}
       style={{ whiteSpace: 'nowrap' }}
+      align={align}
     >
       <TableSortLabel
         active={sort === field}
@@ -361,9 +375,9 @@ export function VersionsContent() {
               {header('status', 'Status')}
               {header('createdAt', 'Created')}
               {metricColumns.map(name => (
-                <TableCell key={name} align="right">
-                  {name}
-                </TableCell>
+                <Fragment key={name}>
+                  {header(`metric:${name}`, name, 'right')}
+                </Fragment>
               ))}
               <TableCell>Actions</TableCell>
             </TableRow>
