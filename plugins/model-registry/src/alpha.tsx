@@ -114,7 +114,11 @@ const versionsContent = EntityContentBlueprint.make({
     title: 'Versions',
     filter: isModel,
     loader: () =>
-      import('./components/VersionsTab').then(m => <m.VersionsTab />),
+      import('./components/VersionsTab').then(m => (
+        <ReactRouterV6PageRouter>
+          <m.VersionsTab />
+        </ReactRouterV6PageRouter>
+      )),
   },
 });
 
@@ -125,7 +129,11 @@ const lineageContent = EntityContentBlueprint.make({
     title: 'Lineage',
     filter: isModel,
     loader: () =>
-      import('./components/LineageContent').then(m => <m.LineageContent />),
+      import('./components/LineageContent').then(m => (
+        <ReactRouterV6PageRouter>
+          <m.LineageContent />
+        </ReactRouterV6PageRouter>
+      )),
   },
 });
 
@@ -136,7 +144,11 @@ const metricsContent = EntityContentBlueprint.make({
     title: 'Metrics',
     filter: isModel,
     loader: () =>
-      import('./components/MetricsContent').then(m => <m.MetricsContent />),
+      import('./components/MetricsContent').then(m => (
+        <ReactRouterV6PageRouter>
+          <m.MetricsContent />
+        </ReactRouterV6PageRouter>
+      )),
   },
 });
 
@@ -147,7 +159,11 @@ const historyContent = EntityContentBlueprint.make({
     title: 'History',
     filter: isModel,
     loader: () =>
-      import('./components/HistoryContent').then(m => <m.HistoryContent />),
+      import('./components/HistoryContent').then(m => (
+        <ReactRouterV6PageRouter>
+          <m.HistoryContent />
+        </ReactRouterV6PageRouter>
+      )),
   },
 });
 
