@@ -155,6 +155,10 @@ test('two Fraud detector versions compared from the table, the shared URL opened
   await expect(table).toContainText('auc');
   await expect(table).toContainText('v4');
   await expect(table).toContainText('v5');
+  // the card sections side by side, rendered
+  await expect(
+    page.getByRole('table', { name: 'Card sections' }),
+  ).toContainText('See the model card of fraud-detector');
   await screenshot(page, 'engineer-03-compare-from-table');
 
   // The URL, as a colleague would open it.

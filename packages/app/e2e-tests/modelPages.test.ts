@@ -197,4 +197,16 @@ test('the Models page and the ML models card on a service', async ({
   await expect(card.getByText(/Query embedder/).first()).toBeVisible();
   await expect(card.getByText(/Product ranker/).first()).toBeVisible();
   await screenshot(page, '11-component-ml-models-card');
+
+  // Payments API names the alias it uses (model-registry.io/models: fraud-detector@champion);
+  // after the governed promotion above, champion is on the production version.
+  await page.goto('/catalog/default/component/payments-api');
+  const payments = page
+    .locator('article, [class*=MuiCard]')
+    .filter({ hasText: 'ML models' })
+    .first();
+  const fraud = payments.getByRole('row').filter({ hasText: 'Fraud detector' });
+  await expect(fraud).toContainText('champion');
+  await expect(fraud).toContainText('the production version');
+  await screenshot(page, '11b-payments-api-ml-models-card');
 });

@@ -82,6 +82,13 @@ export function MetricLineChart(props: {
   const servingLabel = serving
     ? [`${servingStage} v${serving.version}`, ...serving.aliases].join(' · ')
     : '';
+  // Labels run away from the nearer edge of the chart, so that none is cut off.
+  const values = data.map(p => p[axis]);
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  const labelSide = (x: number) =>
+    high > low && x - low > (high - low) / 2
+      ? ('insideTopRight' as const)
+      : ('insideTopLeft' as const);
 
   return (
     <figure
@@ -128,7 +135,7 @@ export function MetricLineChart(props: {
               strokeWidth={2}
               label={{
                 value: servingLabel,
-                position: 'top',
+                position: labelSide(serving[axis]),
                 fill: success,
                 fontSize: 12,
               }}
@@ -142,7 +149,7 @@ export function MetricLineChart(props: {
               strokeDasharray="4 4"
               label={{
                 value: `${p.aliases.join(', ')} v${p.version}`,
-                position: 'insideTopLeft',
+                position: labelSide(p[axis]),
                 fill: theme.palette.text.secondary,
                 fontSize: 11,
               }}
