@@ -174,6 +174,11 @@ describe('the legacy exports in a legacy app', () => {
       await within(table).findByText('Fraud detector', {}, { timeout: 20_000 }),
     ).toBeInTheDocument();
     expect(requests).toContain('GET /api/model-registry/models');
+    // without the catalog's API in the app, the owner is typed as an entity ref
+    expect(screen.getByRole('textbox', { name: 'Owner' })).toHaveAttribute(
+      'placeholder',
+      'group:default/risk-ml',
+    );
   });
 
   it('mounts the model card and the versions with their controls on an entity route', async () => {

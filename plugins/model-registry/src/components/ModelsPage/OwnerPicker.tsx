@@ -4,8 +4,8 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { useApiHolder } from '@backstage/core-plugin-api';
+import { CatalogApi, catalogApiRef } from '@backstage/plugin-catalog-react';
 import { TextField, Typography } from '@material-ui/core';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import useAsync from 'react-use/esm/useAsync';
@@ -43,8 +43,51 @@ export function OwnerPicker(props: {
   onChange: (ref: string) => void;
   className?: string;
 }) {
+  const catalogApi = useApiHolder().get(catalogApiRef);
+  // An app without the catalog's API (a bare legacy app): the owner typed as an entity ref.
+  return catalogApi ? (
+    <CatalogOwnerPicker {...props} catalogApi={catalogApi} />
+  ) : (
+    <OwnerRefField {...props} />
+  );
+}
+
+/** The owner as a typed entity ref, applied on Enter or when the field loses focus. */
+function OwnerRefField(props: {
+  value: string;
+  onChange: (ref: string) => void;
+  className?: string;
+}) {
   const { value, onChange, className } = props;
-  const catalogApi = useApi(catalogApiRef);
+  const [text, setText] = useState(value);
+  const apply = () => {
+    if (text.trim() !== value) onChange(text.trim());
+  };
+  return (
+    <TextField
+      id="models-owner"
+      className={className}
+      size="small"
+      variant="outlined"
+      label="Owner"
+      placeholder="group:default/risk-ml"
+      value={text}
+      onChange={e => setText(e.target.value)}
+      onBlur={apply}
+      onKeyDown={e => {
+        if (e.key === 'Enter') apply();
+      }}
+    />
+  );
+}
+
+function CatalogOwnerPicker(props: {
+  value: string;
+  onChange: (ref: string) => void;
+  className?: string;
+  catalogApi: CatalogApi;
+}) {
+  const { value, onChange, className, catalogApi } = props;
   const [text, setText] = useState('');
   const [term, setTerm] = useState('');
   const [open, setOpen] = useState(false);
