@@ -1,6 +1,9 @@
 import { InputError } from '@backstage/errors';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { checkStage } from '@model-registry/plugin-model-registry-common';
+import {
+  checkStage,
+  servingStageOf,
+} from '@model-registry/plugin-model-registry-common';
 import { emptySummary, listModels } from '../service/listModels';
 import { openPromotionRequest } from '../service/openPromotionRequest';
 import { pageLimit, walkDepth } from '../service/paging';
@@ -30,13 +33,6 @@ export const REGISTRY_ACTION_IDS = {
 } as const;
 
 const nameOf = (id: string) => id.slice(id.indexOf(':') + 1);
-
-/** The stage a model's "production version" lives in, as the model card shows it. */
-export function servingStageOf(ctx: Pick<RouteContext, 'stageRules'>) {
-  return (
-    ctx.stageRules.singleOccupancyStages[0] ?? ctx.stageRules.protectedStages[0]
-  );
-}
 
 /**
  * Registers the registry's actions with the actions registry, which serves them to the
@@ -162,7 +158,7 @@ export function registerRegistryActions(
     title: "Get a model's production version and its lineage",
     description:
       `Reads a model you can read: its owner and registry summary, the version in its production stage (by default "${servingStageOf(
-        ctx,
+        ctx.stageRules,
       )}", or the stage you name) with metrics, params, source and card, ` +
       "and that version's lineage (training and evaluation data, base models, commit, run, serving components) walked upstream, downstream or both. " +
       'In a stage that holds several versions it reads the newest. version and lineage are null when no version is in the stage. A model you cannot read is not found.',
@@ -177,7 +173,7 @@ export function registerRegistryActions(
             .optional()
             .describe(
               `The stage to read (default ${servingStageOf(
-                ctx,
+                stageRules,
               )}; one of ${stageRules.stages.join(', ')})`,
             ),
           lineageDirection: z
@@ -212,7 +208,7 @@ export function registerRegistryActions(
     action: async ({ input, credentials }) => {
       const modelRef = modelRefOf(input.model);
       const entity = await access.requireReadable(modelRef, credentials);
-      const stage = input.stage ?? servingStageOf(ctx);
+      const stage = input.stage ?? servingStageOf(ctx.stageRules);
       if (stage === undefined) {
         throw new InputError(
           'stage: no production stage is configured (modelRegistry.stages); name the stage to read',

@@ -5,6 +5,7 @@ import {
   checkStage,
   ModelListItem,
   ModelSummary,
+  servingStageOf,
 } from '@model-registry/plugin-model-registry-common';
 import {
   isScanCursor,
@@ -175,10 +176,10 @@ function registryMatcher(
   }
   if (filters.metric !== undefined) {
     const conditions = parseMetricFilter(filters.metric);
-    const serving = stageRules.singleOccupancyStages[0];
+    const serving = servingStageOf(stageRules);
     if (!serving) {
       throw new InputError(
-        'metric needs a single-occupancy stage (production) in modelRegistry.stages',
+        'metric needs a serving stage (production) in modelRegistry.stages',
       );
     }
     checks.push(async (_, refs) => {
@@ -191,17 +192,25 @@ function registryMatcher(
     });
   }
   if (checks.length === 0) return undefined;
+  // Each check sees only what the previous ones kept.
   return async (entities, refs) => {
-    let passed = new Set(refs);
+    let kept = { entities, refs };
     for (const check of checks) {
-      const kept = new Set(passed);
-      const answer = await check(
-        entities.filter((_, i) => kept.has(refs[i])),
-        refs.filter(ref => kept.has(ref)),
-      );
-      passed = new Set([...kept].filter(ref => answer.has(ref)));
-      if (passed.size === 0) break;
+      if (kept.refs.length === 0) break;
+      const answer = await check(kept.entities, kept.refs);
+      kept = narrow(kept, answer);
     }
-    return passed;
+    return new Set(kept.refs);
+  };
+}
+
+/** The entities and refs of a page that a check passed. */
+function narrow(
+  page: { entities: Entity[]; refs: string[] },
+  passed: Set<string>,
+) {
+  return {
+    entities: page.entities.filter((_, i) => passed.has(page.refs[i])),
+    refs: page.refs.filter(ref => passed.has(ref)),
   };
 }

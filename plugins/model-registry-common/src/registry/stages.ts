@@ -184,6 +184,15 @@ export function readStageRules(config: Config): StageRules {
   });
 }
 
+/**
+ * The stage that serves a model, its "production version" ("production" by default): the
+ * first single-occupancy stage, else the first protected one; undefined when the rules have
+ * neither. @public
+ */
+export function servingStageOf(rules: StageRules): string | undefined {
+  return rules.singleOccupancyStages[0] ?? rules.protectedStages[0];
+}
+
 /** Whether moving into this stage needs the promote-production permission. @public */
 export function isProtectedStage(rules: StageRules, stage: string): boolean {
   return rules.protectedStages.includes(stage);

@@ -1,6 +1,7 @@
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   readStageRules,
+  servingStageOf,
   StageRules,
 } from '@model-registry/plugin-model-registry-common';
 import { useMemo } from 'react';
@@ -11,10 +12,5 @@ export function useStageRules(): StageRules {
   return useMemo(() => readStageRules(config), [config]);
 }
 
-/**
- * The stage that serves a model ("production" by default): the first single-occupancy
- * stage, else the first protected one; undefined when the rules have neither.
- */
-export function servingStageOf(rules: StageRules): string | undefined {
-  return rules.singleOccupancyStages[0] ?? rules.protectedStages[0];
-}
+/** The serving stage of stage rules, from the common package, next to the hook that reads them. */
+export { servingStageOf };
