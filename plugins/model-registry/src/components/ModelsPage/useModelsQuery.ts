@@ -106,21 +106,15 @@ export function useModelsQuery(api: ModelRegistryApi) {
   const update = (change: Partial<ModelsUrlState>) =>
     setParams(modelsUrlParams({ ...url, ...input, ...change }));
 
-  const query = useMemo(() => {
-    const state = readModelsUrl(new URLSearchParams(JSON.parse(urlKey)));
-    return {
-      q: trimmed(state.q),
-      owner: trimmed(state.owner),
-      task: trimmed(state.task),
-      tag: trimmed(state.tag),
-      metric: trimmed(state.metric),
-      lifecycle: state.lifecycle || undefined,
-      stage: state.stage || undefined,
-      sort: state.sort === 'name' ? undefined : state.sort,
-      order: state.order === 'asc' ? undefined : state.order,
-    };
-  }, [urlKey]);
-  const queryKey = JSON.stringify(query);
+  // The server's query is the URL's (trimmed, defaults left out).
+  const queryKey = urlKey;
+  const query = useMemo(
+    () =>
+      JSON.parse(queryKey) as Partial<
+        Omit<ModelsUrlState, 'sort'> & { sort: Exclude<ModelsSort, 'name'> }
+      >,
+    [queryKey],
+  );
   // The pages before the current one and the current one.
   const [paging, setPaging] = useState<{ key: string; pages: PageRef[] }>({
     key: queryKey,
