@@ -293,6 +293,24 @@ describeRegistry(
         stage: 'nowhere',
       });
       expect(badStage.error).toMatch(/^InputError: stage/);
+
+      // by the production version's metrics and by tag (issue 12)
+      const byMetric = await alice.call(TOOLS.find, {
+        query: 'mcp-',
+        metric: 'auc > 0.9',
+      });
+      expect(byMetric.output.items.map((m: any) => m.entityRef)).toEqual([
+        model.ref,
+      ]);
+      const notByMetric = await alice.call(TOOLS.find, {
+        query: 'mcp-',
+        metric: 'auc > 0.999',
+      });
+      expect(notByMetric.output.items).toEqual([]);
+      const badMetric = await alice.call(TOOLS.find, { metric: 'auc >' });
+      expect(badMetric.error).toMatch(/^InputError: metric/);
+      const badTag = await alice.call(TOOLS.find, { tag: '=x' });
+      expect(badTag.error).toMatch(/^InputError: tag/);
     });
 
     it('tells a user who cannot read a model nothing about it', async () => {
@@ -308,6 +326,11 @@ describeRegistry(
 
       const found = await eve.call(TOOLS.find, { query: 'mcp-secret' });
       expect(found.output).toEqual({ items: [], totalCount: 0 });
+      const byStage = await eve.call(TOOLS.find, {
+        query: 'mcp-secret',
+        stage: 'none',
+      });
+      expect(byStage.output).toEqual({ items: [], totalCount: 0 });
       for (const [tool, args] of [
         [TOOLS.production, { model: secret.ref }],
         [TOOLS.versions, { model: secret.ref }],

@@ -199,6 +199,7 @@ describeRegistry('registry authorization', registry => {
     for (const [method, path] of [
       ['get', secret],
       ['get', `${secret}/versions`],
+      ['get', `${secret}/versions?sort=metric:auc`],
       ['get', `${secret}/versions/1`],
       ['get', `${secret}/versions/1/lineage`],
       ['get', `${secret}/versions/1/history`],
